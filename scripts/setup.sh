@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for EnergyRegression and builds the tool. Idempotent: a second run
+# installs nothing and only rebuilds what changed. Used by both README commands (energyreg.sh, test.sh).
+#
+#   scripts/setup.sh            system packages, NuGet restore, Release build of the tool and tests
+#   SETUP_SKIP_BUILD=1 ...      system packages only
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+        log "need root for: $*  (run as root or install sudo)"; exit 1; fi
+}
+
+apt_updated=0
+apt_update_once() {
+    if [ "$apt_updated" -eq 0 ]; then
+        as_root apt-get update -qq
+        apt_updated=1
+    fi
+}
+
+# --- system packages -------------------------------------------------------------------------
+# fonts-dejavu-core: fonts for headless plots; binutils: not needed, we grep the library instead.
+apt_packages=(fonts-dejavu-core ca-certificates)
+missing=()
+for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt_update_once
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- libstdc++ for TorchSharp -------------------------------------------------------------------
+# TorchSharp's native library needs GLIBCXX_3.4.32 (GCC >= 13); Debian 12 ships GCC 12's libstdc++.
+# Only where the symbol is missing: add the trixie suite with a pin priority below 100 (apt then never
+# upgrades an installed package from it, see apt_preferences(5)) and install libstdc++6 (and the libc6
+# it requires) from it explicitly with -t.
+libstdcxx=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
+libstdcxx=${libstdcxx:-/usr/lib/x86_64-linux-gnu/libstdc++.so.6}
+if ! grep -aq 'GLIBCXX_3\.4\.32' "$libstdcxx" 2>/dev/null; then
+    log "libstdc++ lacks GLIBCXX_3.4.32: installing libstdc++6 from Debian trixie (pinned)"
+    if [ ! -f /etc/apt/sources.list.d/energyreg-trixie.sources ]; then
+        as_root tee /etc/apt/sources.list.d/energyreg-trixie.sources >/dev/null <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+        as_root tee /etc/apt/preferences.d/energyreg-trixie >/dev/null <<'PIN'
+# Installed by EnergyRegression's setup: never take packages from trixie unless asked by name.
+Package: *
+Pin: release n=trixie
+Pin-Priority: 50
+PIN
+        apt_updated=0
+    fi
+    apt_update_once
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t trixie libstdc++6
+    grep -aq 'GLIBCXX_3\.4\.32' "$libstdcxx" || { log "libstdc++ still lacks GLIBCXX_3.4.32 after install"; exit 1; }
+fi
+
+# --- .NET SDK ------------------------------------------------------------------------------------
+if ! command -v dotnet >/dev/null; then
+    log "the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)"; exit 1
+fi
+
+if [ "${SETUP_SKIP_BUILD:-0}" = 1 ]; then exit 0; fi
+
+# --- restore and build -----------------------------------------------------------------------------
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+log "restoring and building (Release)"
+dotnet build EnergyRegression.sln -c Release -nologo -clp:ErrorsOnly -v:quiet
+mkdir -p artifacts && touch artifacts/.setup-stamp
+log "done: tool at artifacts/Release/energyreg/energyreg.dll"

@@ -1,0 +1,259 @@
+namespace EnergyRegression.Data;
+
+/// <summary>
+/// A batch of events in columnar form (structure of arrays), like NanoAOD or Arrow: an event axis of
+/// <see cref="EventCount"/> events, jagged object collections (per-event counts plus flat values), and
+/// named columns of scalars or fixed-shape tensors. Storage is pooled; dispose the batch when done.
+/// A batch is used by one thread at a time.
+/// </summary>
+public sealed class EventBatch : IDisposable
+{
+    private readonly Dictionary<string, Column> _columns = new(StringComparer.Ordinal);
+    private readonly List<string> _columnOrder = [];
+    private readonly Dictionary<string, ObjectCollection> _collections = new(StringComparer.Ordinal);
+    private readonly List<string> _collectionOrder = [];
+
+    /// <summary>Creates an empty batch of <paramref name="eventCount"/> events.</summary>
+    public EventBatch(int eventCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(eventCount);
+        EventCount = eventCount;
+    }
+
+    /// <summary>Number of events in the batch.</summary>
+    public int EventCount { get; private set; }
+
+    /// <summary>
+    /// Index of this batch's first event in the input the reader produced (entry number across all files).
+    /// Readers set it; it survives selections unchanged, so outputs and error messages can refer to entries.
+    /// </summary>
+    public long FirstEntry { get; set; }
+
+    /// <summary>Input entry number of every event still in the batch, when a selection has removed some.</summary>
+    public long EntryOf(int eventIndex) => _entries is null ? FirstEntry + eventIndex : _entries[eventIndex];
+
+    private long[]? _entries;
+
+    /// <summary>Column names in the order they were added.</summary>
+    public IReadOnlyList<string> ColumnNames => _columnOrder;
+
+    /// <summary>Collection names in the order they were added.</summary>
+    public IReadOnlyList<string> CollectionNames => _collectionOrder;
+
+    /// <summary>All columns, in the order they were added.</summary>
+    public IEnumerable<Column> Columns => _columnOrder.Select(name => _columns[name]);
+
+    /// <summary>True when a column of that name exists.</summary>
+    public bool HasColumn(string name) => _columns.ContainsKey(name);
+
+    /// <summary>True when a collection of that name exists.</summary>
+    public bool HasCollection(string name) => _collections.ContainsKey(name);
+
+    /// <summary>The column of that name; the error lists the columns that exist.</summary>
+    public Column GetColumn(string name)
+    {
+        if (_columns.TryGetValue(name, out Column? column))
+        {
+            return column;
+        }
+        throw new KeyNotFoundException(
+            $"No column '{name}' in the batch. Columns: {(_columnOrder.Count == 0 ? "(none)" : string.Join(", ", _columnOrder))}.");
+    }
+
+    /// <summary>The column of that name and element type.</summary>
+    public Column<T> GetColumn<T>(string name) where T : unmanaged
+    {
+        Column column = GetColumn(name);
+        return column as Column<T> ?? throw new InvalidCastException(
+            $"Column '{name}' holds {ScalarConvert.NameOf(column.ElementType)}, not {ScalarConvert.NameOf(typeof(T))}.");
+    }
+
+    /// <summary>The collection of that name; the error lists the collections that exist.</summary>
+    public ObjectCollection GetCollection(string name)
+    {
+        if (_collections.TryGetValue(name, out ObjectCollection? collection))
+        {
+            return collection;
+        }
+        throw new KeyNotFoundException(
+            $"No collection '{name}' in the batch. Collections: {(_collectionOrder.Count == 0 ? "(none)" : string.Join(", ", _collectionOrder))}.");
+    }
+
+    /// <summary>Adds a jagged collection with the given number of objects in every event.</summary>
+    public ObjectCollection AddCollection(string name, ReadOnlySpan<int> countsPerEvent)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (countsPerEvent.Length != EventCount)
+        {
+            throw new ArgumentException($"Collection '{name}' has {countsPerEvent.Length} counts for {EventCount} events.", nameof(countsPerEvent));
+        }
+        if (_collections.ContainsKey(name))
+        {
+            throw new ArgumentException($"Collection '{name}' already exists.", nameof(name));
+        }
+        var collection = new ObjectCollection(name, countsPerEvent);
+        _collections.Add(name, collection);
+        _collectionOrder.Add(name);
+        return collection;
+    }
+
+    /// <summary>Adds a zero-filled event-level column of <typeparamref name="T"/> with the given row shape.</summary>
+    public Column<T> AddEventColumn<T>(string name, params int[] shape) where T : unmanaged
+    {
+        var column = new Column<T>(name, ColumnLevel.Event, null, shape, EventCount);
+        Register(column);
+        return column;
+    }
+
+    /// <summary>Adds a zero-filled column with one row per object of <paramref name="collection"/>.</summary>
+    public Column<T> AddObjectColumn<T>(string collection, string name, params int[] shape) where T : unmanaged
+    {
+        ObjectCollection objects = GetCollection(collection);
+        var column = new Column<T>(name, ColumnLevel.Object, collection, shape, objects.TotalCount);
+        Register(column);
+        return column;
+    }
+
+    /// <summary>Adds a zero-filled column like <paramref name="template"/> (level, collection, shape) of another element type.</summary>
+    public Column<T> AddColumnLike<T>(string name, Column template) where T : unmanaged =>
+        template.Level == ColumnLevel.Event
+            ? AddEventColumn<T>(name, [.. template.Shape])
+            : AddObjectColumn<T>(template.Collection!, name, [.. template.Shape]);
+
+    /// <summary>Adds a zero-filled column of a runtime element type (one of <see cref="ScalarConvert.TypesByName"/>).</summary>
+    public Column AddColumn(Type elementType, string name, string? collection, params int[] shape)
+    {
+        return elementType switch
+        {
+            _ when elementType == typeof(float) => Add<float>(),
+            _ when elementType == typeof(double) => Add<double>(),
+            _ when elementType == typeof(int) => Add<int>(),
+            _ when elementType == typeof(long) => Add<long>(),
+            _ when elementType == typeof(bool) => Add<bool>(),
+            _ when elementType == typeof(sbyte) => Add<sbyte>(),
+            _ when elementType == typeof(byte) => Add<byte>(),
+            _ when elementType == typeof(short) => Add<short>(),
+            _ when elementType == typeof(ushort) => Add<ushort>(),
+            _ when elementType == typeof(uint) => Add<uint>(),
+            _ when elementType == typeof(ulong) => Add<ulong>(),
+            _ => throw new NotSupportedException($"Unsupported column element type {elementType}."),
+        };
+
+        Column Add<T>() where T : unmanaged =>
+            collection is null ? AddEventColumn<T>(name, shape) : AddObjectColumn<T>(collection, name, shape);
+    }
+
+    /// <summary>Removes and disposes a column.</summary>
+    public void RemoveColumn(string name)
+    {
+        Column column = GetColumn(name);
+        _columns.Remove(name);
+        _columnOrder.Remove(name);
+        column.Dispose();
+    }
+
+    /// <summary>
+    /// Keeps the events whose mask entry is true (and their objects), compacting every column in place.
+    /// </summary>
+    public void KeepEvents(ReadOnlySpan<bool> eventMask)
+    {
+        if (eventMask.Length != EventCount)
+        {
+            throw new ArgumentException($"Event mask has {eventMask.Length} entries for {EventCount} events.", nameof(eventMask));
+        }
+        int kept = 0;
+        foreach (bool keep in eventMask)
+        {
+            kept += keep ? 1 : 0;
+        }
+        if (kept == EventCount)
+        {
+            return;
+        }
+
+        foreach (string name in _collectionOrder)
+        {
+            ObjectCollection collection = _collections[name];
+            var objectMask = new bool[collection.TotalCount];
+            for (int e = 0; e < EventCount; e++)
+            {
+                if (eventMask[e])
+                {
+                    objectMask.AsSpan(collection.Offsets[e], collection.CountOf(e)).Fill(true);
+                }
+            }
+            CompactObjects(collection, objectMask);
+            collection.KeepEvents(eventMask, kept);
+        }
+
+        long[] entries = new long[kept];
+        for (int e = 0, k = 0; e < EventCount; e++)
+        {
+            if (eventMask[e])
+            {
+                entries[k++] = EntryOf(e);
+            }
+        }
+        _entries = entries;
+
+        foreach (Column column in _columns.Values)
+        {
+            if (column.Level == ColumnLevel.Event)
+            {
+                column.Compact(eventMask, kept);
+            }
+        }
+        EventCount = kept;
+    }
+
+    /// <summary>Keeps the objects of <paramref name="collection"/> whose mask entry is true; events are kept, their counts shrink.</summary>
+    public void KeepObjects(string collection, ReadOnlySpan<bool> objectMask)
+    {
+        ObjectCollection objects = GetCollection(collection);
+        if (objectMask.Length != objects.TotalCount)
+        {
+            throw new ArgumentException(
+                $"Object mask has {objectMask.Length} entries for {objects.TotalCount} objects of '{collection}'.", nameof(objectMask));
+        }
+        CompactObjects(objects, objectMask);
+        objects.KeepObjects(objectMask);
+    }
+
+    private void CompactObjects(ObjectCollection collection, ReadOnlySpan<bool> objectMask)
+    {
+        int kept = 0;
+        foreach (bool keep in objectMask)
+        {
+            kept += keep ? 1 : 0;
+        }
+        foreach (Column column in _columns.Values)
+        {
+            if (column.Level == ColumnLevel.Object && column.Collection == collection.Name)
+            {
+                column.Compact(objectMask, kept);
+            }
+        }
+    }
+
+    private void Register(Column column)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(column.Name);
+        if (!_columns.TryAdd(column.Name, column))
+        {
+            column.Dispose();
+            throw new ArgumentException($"Column '{column.Name}' already exists.");
+        }
+        _columnOrder.Add(column.Name);
+    }
+
+    /// <summary>Returns every column's pooled storage.</summary>
+    public void Dispose()
+    {
+        foreach (Column column in _columns.Values)
+        {
+            column.Dispose();
+        }
+        _columns.Clear();
+        _columnOrder.Clear();
+    }
+}

@@ -1,0 +1,29 @@
+using EnergyRegression.Core.Running;
+using Spectre.Console;
+
+namespace EnergyRegression.Cli.Output;
+
+/// <summary>The end-of-run summary on stdout: the cut flow, events and rate, where the outputs are.</summary>
+internal static class Summary
+{
+    public static void Print(RunSummary summary)
+    {
+        EventLoopResult loop = summary.Loop;
+        var table = new Table().Border(TableBorder.Simple).Title("cut flow")
+            .AddColumns("step", "kind", "events in", "events out", "objects in → out");
+        foreach (CutFlowStep step in loop.CutFlow.Steps)
+        {
+            string objects = string.Join("; ", step.Objects.Select(o => $"{o.Key} {o.Value.In:N0} → {o.Value.Out:N0}"));
+            table.AddRow(Markup.Escape(step.Name), step.Kind, $"{step.EventsIn:N0}", $"{step.EventsOut:N0}", Markup.Escape(objects));
+        }
+        Plain.Console.Write(table);
+        double seconds = Math.Max(loop.Elapsed.TotalSeconds, 1e-9);
+        Console.WriteLine($"events read {loop.EventsRead:N0}, written {loop.EventsWritten:N0} in {seconds:F1} s ({loop.EventsRead / seconds:N0} events/s)");
+        if (summary.OutputPath is not null)
+        {
+            Console.WriteLine($"output:     {summary.OutputPath}");
+            Console.WriteLine($"cut flow:   {summary.CutFlowPath}");
+            Console.WriteLine($"provenance: {summary.ProvenancePath}");
+        }
+    }
+}
