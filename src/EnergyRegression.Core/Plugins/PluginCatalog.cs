@@ -58,8 +58,7 @@ public sealed class PluginCatalog
     }
 
     /// <summary>Adds <paramref name="type"/> (must carry <see cref="PluginAttribute"/>).</summary>
-    public void Add(Type type) =>
-        Add(Describe(type, type.GetCustomAttribute<PluginAttribute>() ?? throw new ArgumentException($"{type} has no [Plugin] attribute."), type.Assembly.Location));
+    public void Add(Type type) => Add(Describe(type));
 
     /// <summary>The plugin of that kind and name, or null.</summary>
     public PluginDescriptor? Find(PluginKind kind, string name) => _plugins.GetValueOrDefault((kind, name));
@@ -69,6 +68,9 @@ public sealed class PluginCatalog
 
     /// <summary>Plugins of any kind with that name (to say "'json' is a writer, not a selection").</summary>
     public IEnumerable<PluginDescriptor> WithName(string name) => All.Where(p => p.Name == name);
+
+    internal static PluginDescriptor Describe(Type type) =>
+        Describe(type, type.GetCustomAttribute<PluginAttribute>() ?? throw new ArgumentException($"{type} has no [Plugin] attribute."), type.Assembly.Location);
 
     private static PluginDescriptor Describe(Type type, PluginAttribute attribute, string assemblyPath)
     {

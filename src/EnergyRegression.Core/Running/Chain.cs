@@ -109,6 +109,16 @@ public sealed class Chain : IDisposable
         return new ConfigurationException(file.Path, at.Line, at.Column, message);
     }
 
+    /// <summary>A chain of ready-made instances (classes carrying [Plugin]), for tests and embedding.</summary>
+    internal static Chain FromInstances(IEventReader reader, IEnumerable<IStage> stages, IEventWriter? writer)
+    {
+        var file = ChainFile.Parse("reader: {type: embedded}", "(embedded chain)");
+        ChainStep Step(object instance, string place) => new(
+            instance.GetType().Name, place, PluginCatalog.Describe(instance.GetType()), instance, null, new YamlPosition(1, 1), file.Binder);
+        return new Chain(file, Step(reader, "reader"), stages.Select((s, i) => Step(s, $"stages[{i}]")).ToList(),
+            writer is null ? null : Step(writer, "writer"));
+    }
+
     /// <summary>Disposes every plugin instance that is disposable.</summary>
     public void Dispose()
     {

@@ -52,6 +52,8 @@ public sealed class ChainStep
         {
             ConfigValueException value => _binder.AtKey(With, Position, value.Key, $"{value.Message} (in {Place} '{Label}')", value),
             InputDataException or OperationCanceledException or ConfigurationException or PluginException => error,
+            // The disk, not the plugin: full, read-only, a directory where a file should be. Exits as a runtime failure.
+            IOException or UnauthorizedAccessException => new IOException($"{Description} failed {activity}: {error.Message}", error),
             _ => new PluginException(Description, $"failed {activity}: {error.GetType().Name}: {error.Message}", error),
         };
     }
