@@ -30,7 +30,7 @@ public class InputDataException : Exception
 /// Thrown from <see cref="Configuration.PluginConfig.Validate"/> or a plugin constructor; the host adds
 /// the file, line and column of <see cref="Key"/>.
 /// </summary>
-public class ConfigValueException(string key, string message) : Exception(message)
+public class ConfigValueException(string key, string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>The config key (as written in YAML, e.g. <c>on_error</c>) the problem is about.</summary>
     public string Key { get; } = key;

@@ -54,6 +54,10 @@ public sealed class ChainFile
     public static ChainFile Parse(string text, string path)
     {
         YamlNode? root = YamlTreeReader.Parse(text, path);
+        if (root is YamlScalar { IsNull: true })
+        {
+            root = null;
+        }
         if (root is not YamlMapping mapping)
         {
             YamlPosition at = root?.Position ?? new YamlPosition(1, 1);

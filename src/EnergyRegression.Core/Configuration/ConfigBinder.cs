@@ -98,6 +98,10 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
 
         if (ListElementType(type) is { } elementType)
         {
+            if (node is YamlMapping)
+            {
+                throw Error(node.Position, $"'{key}' needs a {TypeNames.Describe(type)}, got a mapping");
+            }
             // A single value is accepted where a list is expected: `files: a.jsonl`.
             IReadOnlyList<YamlNode> items = node is YamlSequence sequence ? sequence.Items : [node];
             var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
@@ -167,7 +171,7 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
             {
                 throw Error(scalar.Position, $"'{key}' is out of range: {text}");
             }
-            return type == typeof(int) ? (int)value : value;
+            return type == typeof(int) ? (object)(int)value : value;
         }
         if (type == typeof(double) || type == typeof(float))
         {
@@ -180,7 +184,11 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
                     ? v
                     : throw Error(scalar.Position, $"'{key}' needs a number, got '{text}'"),
             };
-            return type == typeof(float) ? (float)value : value;
+            if (type == typeof(float) && double.IsFinite(value) && Math.Abs(value) > float.MaxValue)
+            {
+                throw Error(scalar.Position, $"'{key}' is out of range for a 32-bit float: {text}");
+            }
+            return type == typeof(float) ? (object)(float)value : value;
         }
         if (type.IsEnum)
         {
@@ -230,6 +238,7 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
         Nullability.Create(property).WriteState == NullabilityState.Nullable;
 
     private static string Article(string noun) => noun.StartsWith("one of", StringComparison.Ordinal) || noun.StartsWith("true", StringComparison.Ordinal)
+        || noun == "text"
         ? noun
         : ("aeiou".Contains(noun[0], StringComparison.Ordinal) ? "an " : "a ") + noun;
 

@@ -69,10 +69,12 @@ public sealed class PluginCatalog
     /// <summary>Plugins of any kind with that name (to say "'json' is a writer, not a selection").</summary>
     public IEnumerable<PluginDescriptor> WithName(string name) => All.Where(p => p.Name == name);
 
-    internal static PluginDescriptor Describe(Type type) =>
-        Describe(type, type.GetCustomAttribute<PluginAttribute>() ?? throw new ArgumentException($"{type} has no [Plugin] attribute."), type.Assembly.Location);
+    /// <summary>Describes a plugin class; <paramref name="instanceGiven"/> skips the constructor rules (the instance exists already).</summary>
+    internal static PluginDescriptor Describe(Type type, bool instanceGiven = false) =>
+        Describe(type, type.GetCustomAttribute<PluginAttribute>() ?? throw new ArgumentException($"{type} has no [Plugin] attribute."),
+            type.Assembly.Location, instanceGiven);
 
-    private static PluginDescriptor Describe(Type type, PluginAttribute attribute, string assemblyPath)
+    private static PluginDescriptor Describe(Type type, PluginAttribute attribute, string assemblyPath, bool instanceGiven = false)
     {
         string what = $"'{attribute.Name}' ({type.FullName} in {assemblyPath})";
         var kinds = new List<PluginKind>();
@@ -92,7 +94,12 @@ public sealed class PluginCatalog
             throw new PluginException(what, "is abstract or generic; a plugin must be a concrete class");
         }
 
-        ConstructorInfo[] constructors = type.GetConstructors();
+        ConstructorInfo[] constructors = type.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
+        if (instanceGiven)
+        {
+            return new PluginDescriptor(type, attribute, kinds[0], constructors[0], null, assemblyPath);
+        }
+        constructors = type.GetConstructors();
         if (constructors.Length != 1)
         {
             throw new PluginException(what, $"has {constructors.Length} public constructors; a plugin has exactly one");

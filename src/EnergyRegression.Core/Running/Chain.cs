@@ -43,12 +43,12 @@ public sealed class Chain : IDisposable
             YamlMapping root = file.Root;
             ChainStep reader = Construct(file, catalog, context, definition.Reader, "reader",
                 (YamlMapping)root.Find("reader")!, [PluginKind.Reader], built);
-            var stageNodes = root.Find("stages") as YamlSequence;
+            IReadOnlyList<YamlNode> stageNodes = (root.Find("stages") as YamlSequence)?.Items ?? [];
             var stages = new List<ChainStep>();
             for (int i = 0; i < definition.Stages.Length; i++)
             {
                 stages.Add(Construct(file, catalog, context, definition.Stages[i], $"stages[{i}]",
-                    (YamlMapping)stageNodes!.Items[i], [PluginKind.Selection, PluginKind.Feature, PluginKind.Regressor], built));
+                    (YamlMapping)stageNodes[i], [PluginKind.Selection, PluginKind.Feature, PluginKind.Regressor], built));
             }
             ChainStep? writer = definition.Writer is null ? null : Construct(file, catalog, context, definition.Writer, "writer",
                 (YamlMapping)root.Find("writer")!, [PluginKind.Writer], built);
@@ -114,7 +114,7 @@ public sealed class Chain : IDisposable
     {
         var file = ChainFile.Parse("reader: {type: embedded}", "(embedded chain)");
         ChainStep Step(object instance, string place) => new(
-            instance.GetType().Name, place, PluginCatalog.Describe(instance.GetType()), instance, null, new YamlPosition(1, 1), file.Binder);
+            instance.GetType().Name, place, PluginCatalog.Describe(instance.GetType(), instanceGiven: true), instance, null, new YamlPosition(1, 1), file.Binder);
         return new Chain(file, Step(reader, "reader"), stages.Select((s, i) => Step(s, $"stages[{i}]")).ToList(),
             writer is null ? null : Step(writer, "writer"));
     }

@@ -29,6 +29,11 @@ public static class YamlTreeReader
             }
             return root;
         }
+        catch (YamlException e) when (FirstIndentationTab(text) is { } tab)
+        {
+            // YamlDotNet places tab errors at the previous token; the tab itself is what the user must fix.
+            throw new ConfigurationException(file, tab.Line, tab.Column, "tab character in indentation; YAML indents with spaces", e);
+        }
         catch (YamlException e)
         {
             // YamlDotNet's messages repeat the position in parentheses; keep only the explanation.
@@ -99,6 +104,22 @@ public static class YamlTreeReader
             anchors[anchor] = node;
         }
         return node;
+    }
+
+    private static YamlPosition? FirstIndentationTab(string text)
+    {
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            for (int c = 0; c < lines[i].Length && lines[i][c] is ' ' or '\t'; c++)
+            {
+                if (lines[i][c] == '\t')
+                {
+                    return new YamlPosition(i + 1, c + 1);
+                }
+            }
+        }
+        return null;
     }
 
     private static YamlPosition At(Mark mark) => new((int)mark.Line, (int)mark.Column);
