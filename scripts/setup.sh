@@ -28,9 +28,12 @@ apt_update_once() {
 apt_packages=(fonts-dejavu-core ca-certificates)
 missing=()
 for p in "${apt_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing+=("$p")
 done
-if [ "${#missing[@]}" -gt 0 ]; then
+if [ "${#missing[@]}" -eq 0 ]; then
+    log "system packages: all present"
+else
     log "installing ${missing[*]}"
     apt_update_once
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
@@ -41,7 +44,8 @@ fi
 # Only where the symbol is missing: add the trixie suite with a pin priority below 100 (apt then never
 # upgrades an installed package from it, see apt_preferences(5)) and install libstdc++6 (and the libc6
 # it requires) from it explicitly with -t.
-libstdcxx=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
+# (no early-exiting reader in pipes: with pipefail, SIGPIPE would fail the script)
+libstdcxx=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}' || true)
 libstdcxx=${libstdcxx:-/usr/lib/x86_64-linux-gnu/libstdc++.so.6}
 if ! grep -aq 'GLIBCXX_3\.4\.32' "$libstdcxx" 2>/dev/null; then
     log "libstdc++ lacks GLIBCXX_3.4.32: installing libstdc++6 from Debian trixie (pinned)"
@@ -64,6 +68,8 @@ PIN
     apt_update_once
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t trixie libstdc++6
     grep -aq 'GLIBCXX_3\.4\.32' "$libstdcxx" || { log "libstdc++ still lacks GLIBCXX_3.4.32 after install"; exit 1; }
+else
+    log "libstdc++ has GLIBCXX_3.4.32: nothing to do"
 fi
 
 # --- .NET SDK ------------------------------------------------------------------------------------

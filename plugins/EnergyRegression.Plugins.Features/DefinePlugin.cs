@@ -81,7 +81,7 @@ public sealed class DefinePlugin : IFeature
         }
         catch (ExpressionException e)
         {
-            throw new ConfigValueException("expression", e.Message);
+            throw new ConfigValueException("expression", e.Message, e);
         }
         _name = config.Name;
         _type = config.Type;
@@ -102,7 +102,7 @@ public sealed class DefinePlugin : IFeature
         }
         catch (ExpressionException e)
         {
-            throw new ConfigValueException("expression", e.Message);
+            throw new ConfigValueException("expression", e.Message, e);
         }
         using (result)
         {

@@ -37,7 +37,7 @@ public sealed class FilterPlugin : ISelection
         }
         catch (ExpressionException e)
         {
-            throw new ConfigValueException("expression", e.Message);
+            throw new ConfigValueException("expression", e.Message, e);
         }
         _dropEmptyEvents = config.DropEmptyEvents;
     }
@@ -52,7 +52,7 @@ public sealed class FilterPlugin : ISelection
         }
         catch (ExpressionException e)
         {
-            throw new ConfigValueException("expression", e.Message);
+            throw new ConfigValueException("expression", e.Message, e);
         }
         using (result)
         {

@@ -23,6 +23,24 @@ public sealed class ExitCodeTests
     }
 
     [Fact]
+    public void Unknown_column_in_an_expression_is_a_configuration_error_at_the_expression()
+    {
+        using var work = new TempDirectory();
+        string chain = work.Write("chain.yaml", Reader(Tool.SampleData) + """
+
+            stages:
+              - type: filter
+                with:
+                  expression: "Electron_ptt > 25"
+            """);
+        Tool.Result result = Tool.Run(work.Path, "run", chain);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"{chain}:8:19: 'expression':", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Electron_ptt", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'Electron_pt'", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Input_error_exits_4_and_names_file_and_line()
     {
         using var work = new TempDirectory();
