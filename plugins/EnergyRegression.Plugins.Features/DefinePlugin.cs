@@ -68,21 +68,14 @@ public sealed class DefineConfig : PluginConfig
 [Plugin("define", Description = "Adds a column computed from an expression, e.g. Electron_ptRatio = Electron_pt / max_of(Electron_pt).")]
 public sealed class DefinePlugin : IFeature
 {
-    private readonly CompiledExpression _expression;
+    private readonly ConfigExpression _expression;
     private readonly string _name;
     private readonly DefineType _type;
 
     /// <summary>Parses the expression; a syntax error is reported on the <c>expression</c> key.</summary>
     public DefinePlugin(DefineConfig config)
     {
-        try
-        {
-            _expression = Expressions.Expression.Parse(config.Expression);
-        }
-        catch (ExpressionException e)
-        {
-            throw new ConfigValueException("expression", e.Message, e);
-        }
+        _expression = new ConfigExpression(config.Expression, "expression");
         _name = config.Name;
         _type = config.Type;
     }
@@ -95,16 +88,7 @@ public sealed class DefinePlugin : IFeature
             throw new ConfigValueException("name",
                 $"column '{_name}' already exists in the batch; choose another name (define never overwrites a column)");
         }
-        ExpressionResult result;
-        try
-        {
-            result = _expression.Evaluate(batch);
-        }
-        catch (ExpressionException e)
-        {
-            throw new ConfigValueException("expression", e.Message, e);
-        }
-        using (result)
+        using (ExpressionResult result = _expression.Evaluate(batch))
         {
             if (_type == DefineType.Bool && !result.IsCondition)
             {

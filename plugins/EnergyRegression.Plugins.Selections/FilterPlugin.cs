@@ -25,36 +25,20 @@ public sealed class FilterConfig : PluginConfig
 [Plugin("filter", Description = "Keeps events or objects passing a cut expression, e.g. \"Electron_pt > 25\".")]
 public sealed class FilterPlugin : ISelection
 {
-    private readonly CompiledExpression _expression;
+    private readonly ConfigExpression _expression;
     private readonly bool _dropEmptyEvents;
 
     /// <summary>Parses the expression; a syntax error is reported on the <c>expression</c> key.</summary>
     public FilterPlugin(FilterConfig config)
     {
-        try
-        {
-            _expression = Expressions.Expression.Parse(config.Expression);
-        }
-        catch (ExpressionException e)
-        {
-            throw new ConfigValueException("expression", e.Message, e);
-        }
+        _expression = new ConfigExpression(config.Expression, "expression");
         _dropEmptyEvents = config.DropEmptyEvents;
     }
 
     /// <inheritdoc />
     public void Select(EventBatch batch, SelectionMask mask)
     {
-        ExpressionResult result;
-        try
-        {
-            result = _expression.Evaluate(batch);
-        }
-        catch (ExpressionException e)
-        {
-            throw new ConfigValueException("expression", e.Message, e);
-        }
-        using (result)
+        using (ExpressionResult result = _expression.Evaluate(batch))
         {
             if (!result.IsCondition)
             {

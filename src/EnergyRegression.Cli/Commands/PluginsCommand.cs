@@ -1,3 +1,4 @@
+using EnergyRegression.Plugins;
 using System.CommandLine;
 using EnergyRegression.Cli.Output;
 using EnergyRegression.Core.Configuration;
@@ -63,7 +64,7 @@ internal static class PluginsCommand
         var matches = catalog.WithName(name).ToList();
         if (matches.Count == 0)
         {
-            Console.Error.WriteLine($"energyreg: no plugin named '{name}'{Naming.DidYouMean(name, catalog.All.Select(p => p.Name))}");
+            Console.Error.WriteLine($"energyreg: no plugin named '{name}'{NameSuggestions.DidYouMean(name, catalog.All.Select(p => p.Name))}");
             return ExitCodes.Usage;
         }
         foreach (PluginDescriptor plugin in matches)

@@ -37,7 +37,7 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
             if (!byKey.TryGetValue(key.Value, out PropertyInfo? property))
             {
                 string known = byKey.Count == 0 ? "it takes no keys" : "known keys: " + string.Join(", ", byKey.Keys);
-                throw Error(key.Position, $"unknown key '{key.Value}' in {section}{Naming.DidYouMean(key.Value, byKey.Keys)}; {known}");
+                throw Error(key.Position, $"unknown key '{key.Value}' in {section}{NameSuggestions.DidYouMean(key.Value, byKey.Keys)}; {known}");
             }
             object? converted = Convert(value, property.PropertyType, key.Value, IsNullable(property));
             property.SetValue(target, converted);
@@ -200,7 +200,7 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
                 }
             }
             string[] allowed = Enum.GetNames(type).Select(Naming.ToSnakeCase).ToArray();
-            throw Error(scalar.Position, $"'{key}' must be one of {string.Join(", ", allowed)}; got '{text}'{Naming.DidYouMean(text, allowed)}");
+            throw Error(scalar.Position, $"'{key}' must be one of {string.Join(", ", allowed)}; got '{text}'{NameSuggestions.DidYouMean(text, allowed)}");
         }
         throw new NotSupportedException($"Config key '{key}' has unsupported type {type}.");
     }

@@ -104,7 +104,7 @@ public sealed class Chain : IDisposable
         PluginDescriptor? otherKind = catalog.WithName(type).FirstOrDefault();
         string message = otherKind is not null
             ? $"'{type}' is a {Naming.ToSnakeCase(otherKind.Kind.ToString())} plugin; {place} needs a {wanted}"
-            : $"unknown {wanted} type '{type}'{Naming.DidYouMean(type, known)}";
+            : $"unknown {wanted} type '{type}'{NameSuggestions.DidYouMean(type, known)}";
         message += $"; known: {(known.Length == 0 ? "(none)" : string.Join(", ", known))}";
         return new ConfigurationException(file.Path, at.Line, at.Column, message);
     }

@@ -1,3 +1,4 @@
+using EnergyRegression.Plugins;
 using EnergyRegression.Data;
 using EnergyRegression.Expressions.Syntax;
 

@@ -1,3 +1,4 @@
+using EnergyRegression.Plugins;
 namespace EnergyRegression.Expressions.Syntax;
 
 /// <summary>

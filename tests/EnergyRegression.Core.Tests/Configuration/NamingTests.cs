@@ -1,3 +1,4 @@
+using EnergyRegression.Plugins;
 using EnergyRegression.Core.Configuration;
 
 namespace EnergyRegression.Core.Tests.Configuration;
@@ -33,7 +34,7 @@ public sealed class NamingTests
     [InlineData("writter", "writer")]
     public void Closest_finds_likely_typos(string word, string expected)
     {
-        Assert.Equal(expected, Naming.Closest(word, Keys));
+        Assert.Equal(expected, NameSuggestions.Closest(word, Keys));
     }
 
     [Theory]
@@ -41,25 +42,25 @@ public sealed class NamingTests
     [InlineData("xyzzy")]
     public void Closest_rejects_far_words(string word)
     {
-        Assert.Null(Naming.Closest(word, Keys));
+        Assert.Null(NameSuggestions.Closest(word, Keys));
     }
 
     [Fact]
     public void Closest_of_no_candidates_is_null()
     {
-        Assert.Null(Naming.Closest("seed", []));
+        Assert.Null(NameSuggestions.Closest("seed", []));
     }
 
     [Fact]
     public void Closest_prefers_the_first_of_equally_close_candidates()
     {
-        Assert.Equal("cat", Naming.Closest("bat", ["cat", "hat"]));
+        Assert.Equal("cat", NameSuggestions.Closest("bat", ["cat", "hat"]));
     }
 
     [Fact]
     public void DidYouMean_formats_the_suggestion_or_nothing()
     {
-        Assert.Equal(" (did you mean 'seed'?)", Naming.DidYouMean("sed", Keys));
-        Assert.Equal("", Naming.DidYouMean("completely_different", Keys));
+        Assert.Equal(" (did you mean 'seed'?)", NameSuggestions.DidYouMean("sed", Keys));
+        Assert.Equal("", NameSuggestions.DidYouMean("completely_different", Keys));
     }
 }

@@ -1,7 +1,10 @@
-namespace EnergyRegression.Expressions;
+namespace EnergyRegression.Plugins;
 
-/// <summary>"Did you mean" suggestions: the closest name by edit distance, ignoring case.</summary>
-internal static class NameSuggestions
+/// <summary>
+/// "Did you mean" suggestions for names a user typed (config keys, plugin types, columns, branches):
+/// the closest candidate by edit distance, ignoring case, when it is close enough to be a likely typo.
+/// </summary>
+public static class NameSuggestions
 {
     /// <summary>The candidate closest to <paramref name="name"/>, or null when none is plausibly a typo of it.</summary>
     public static string? Closest(string name, IEnumerable<string> candidates)
@@ -18,9 +21,12 @@ internal static class NameSuggestions
             }
         }
         // Allow roughly one edit per three characters, at least two.
-        int allowed = Math.Max(2, name.Length / 3);
-        return bestDistance <= allowed ? best : null;
+        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
     }
+
+    /// <summary><c>" (did you mean 'x'?)"</c>, or an empty string when nothing is close.</summary>
+    public static string DidYouMean(string name, IEnumerable<string> candidates) =>
+        Closest(name, candidates) is { } match ? $" (did you mean '{match}'?)" : "";
 
     // Levenshtein distance with one row of storage.
     private static int Distance(string a, string b)
