@@ -2,8 +2,8 @@ using System.CommandLine;
 using EnergyRegression.Cli;
 using EnergyRegression.Cli.Commands;
 
-// energyreg: calibrate electron and photon energies with machine learning. Commands are described in
-// docs/cli.md; exit codes in ExitCodes.cs and the README.
+// energyreg: calibrate electron and photon energies with machine learning. Commands and exit codes are
+// documented in the README; the codes are defined in ExitCodes.cs.
 var verbose = new Option<bool>("--verbose", "-v") { Description = "Show debug messages and stack traces.", Recursive = true };
 var root = new RootCommand("energyreg — calibrate electron and photon energies in electromagnetic calorimeters with machine learning.")
 {
