@@ -4,6 +4,7 @@
 #
 #   scripts/setup.sh            system packages, NuGet restore, Release build of the tool and tests
 #   SETUP_SKIP_BUILD=1 ...      system packages only
+#   SETUP_SKIP_ORACLES=1 ...    no npm test oracles (energyreg.sh: running the tool does not need them)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -70,6 +71,39 @@ PIN
     grep -aq 'GLIBCXX_3\.4\.32' "$libstdcxx" || { log "libstdc++ still lacks GLIBCXX_3.4.32 after install"; exit 1; }
 else
     log "libstdc++ has GLIBCXX_3.4.32: nothing to do"
+fi
+
+# --- npm test oracles ------------------------------------------------------------------------------
+# tests/oracles/jsroot: JSROOT (npm package jsroot, pinned in its package.json/package-lock.json), the
+# ROOT team's JavaScript reader, used by the tests as an independent oracle for ROOT files. JSROOT 7
+# needs node >= 18; Debian 12's nodejs package is 18.x, just enough, so apt is used only when node is
+# missing altogether and an older node on PATH is an error. npm ci runs only when jsroot is not
+# installed or package-lock.json changed since the last install (npm writes node_modules/.package-lock.json).
+if [ "${SETUP_SKIP_ORACLES:-0}" = 1 ]; then
+    log "test oracles skipped (SETUP_SKIP_ORACLES=1)"
+else
+    if ! command -v node >/dev/null; then
+        log "installing nodejs npm (for the JSROOT test oracle)"
+        apt_update_once
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+    fi
+    node_version=$(node --version 2>/dev/null || echo unknown)
+    node_major=${node_version#v}
+    node_major=${node_major%%.*}
+    if ! [[ "$node_major" =~ ^[0-9]+$ ]] || [ "$node_major" -lt 18 ]; then
+        log "node $node_version is too old: the JSROOT test oracle needs node >= 18 (put a newer node on PATH)"; exit 1
+    fi
+    if ! command -v npm >/dev/null; then
+        log "node $node_version has no npm: install npm (apt-get install npm, or node's own distribution)"; exit 1
+    fi
+    oracle_dir="$repo/tests/oracles/jsroot"
+    if [ ! -f "$oracle_dir/node_modules/jsroot/package.json" ] \
+            || [ "$oracle_dir/package-lock.json" -nt "$oracle_dir/node_modules/.package-lock.json" ]; then
+        log "installing the JSROOT test oracle (npm ci in tests/oracles/jsroot, node $node_version)"
+        (cd "$oracle_dir" && npm ci --ignore-scripts --omit=optional --no-audit --no-fund --loglevel=error >&2)
+    else
+        log "JSROOT test oracle: installed (node $node_version)"
+    fi
 fi
 
 # --- .NET SDK ------------------------------------------------------------------------------------
