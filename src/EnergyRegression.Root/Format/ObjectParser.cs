@@ -1,0 +1,504 @@
+using EnergyRegression.Root.IO;
+
+namespace EnergyRegression.Root.Format;
+
+/// <summary>
+/// Reads ROOT's streamed objects: the versioned members of TObject, TNamed, TObjArray, TList, TTree,
+/// TBranch(Element), TLeaf* and TBasket, and object pointers written by TBufferFile::WriteObjectAny
+/// (a byte count, then a tag: 0 null, kNewClassTag 0xFFFFFFFF + class name, kClassMask|ref for a class
+/// seen before, or a reference to an object seen before; positions in the reference map are the
+/// displacement from the key start plus kMapOffset = 2 — per TBufferFile::ReadObjectAny/ReadClass and
+/// uproot deserialization.py). One parser per object record: the reference map is per buffer.
+/// </summary>
+internal sealed class ObjectParser
+{
+    private const uint ByteCountMask = 0x40000000;
+    private const uint ClassMask = 0x80000000;
+    private const uint NewClassTag = 0xFFFFFFFF;
+    private const int MapOffset = 2;
+    private const uint IsReferenced = 1 << 4;
+    private const int MaxDepth = 64;
+    private const int MaxArrayObjects = 1 << 20;
+    private const int MaxBaskets = 1 << 24;
+
+    private readonly Dictionary<long, object> _refs = [];
+    private int _depth;
+
+    /// <summary>Names of the classes seen, by their reference position (for class tags).</summary>
+    private readonly Dictionary<long, string> _classes = [];
+
+    public object? ReadObjectAny(ref BigEndianReader r)
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw r.Error("objects nested too deeply");
+        }
+        try
+        {
+            return ReadObjectAnyCore(ref r);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private object? ReadObjectAnyCore(ref BigEndianReader r)
+    {
+        int beg = r.Position;
+        uint first = r.ReadUInt32();
+        uint tag;
+        int end = -1;
+        int tagPosition;
+        if ((first & ByteCountMask) == 0 || first == NewClassTag)
+        {
+            tag = first;
+            tagPosition = beg;
+        }
+        else
+        {
+            long count = first & ~ByteCountMask;
+            if (count < 4 || count > r.Remaining + 0L)
+            {
+                throw r.Error($"object byte count {count} exceeds the {r.Remaining} bytes that remain");
+            }
+            end = r.Position + (int)count;
+            tagPosition = r.Position;
+            tag = r.ReadUInt32();
+        }
+
+        if ((tag & ClassMask) == 0)
+        {
+            if (tag == 0)
+            {
+                return null;
+            }
+            if (_refs.TryGetValue(tag, out object? seen))
+            {
+                return seen;
+            }
+            if (end >= 0)
+            {
+                r.Seek(end);
+                return null;
+            }
+            throw r.Error($"reference to unknown object {tag}");
+        }
+
+        string className;
+        if (tag == NewClassTag)
+        {
+            className = r.ReadCString();
+            _classes[tagPosition + r.Displacement + MapOffset] = className;
+        }
+        else
+        {
+            long classRef = tag & ~ClassMask;
+            if (!_classes.TryGetValue(classRef, out string? known))
+            {
+                if (end < 0)
+                {
+                    throw r.Error($"reference to unknown class {classRef}");
+                }
+                r.Seek(end);
+                object placeholder = new UnknownObject("?");
+                _refs[beg + r.Displacement + MapOffset] = placeholder;
+                return placeholder;
+            }
+            className = known;
+        }
+
+        object obj = ReadByClass(ref r, className, end, beg);
+        _refs[beg + r.Displacement + MapOffset] = obj;
+        if (end >= 0)
+        {
+            r.SkipTo(end);
+        }
+        return obj;
+    }
+
+    private object ReadByClass(ref BigEndianReader r, string className, int end, int beg)
+    {
+        switch (className)
+        {
+            case "TObjArray":
+                return ReadObjArray(ref r);
+            case "TList":
+                return ReadList(ref r);
+            case "TBranch":
+                {
+                    var b = new BranchModel { ClassName = className };
+                    // Register before members so that leaves pointing back to it resolve.
+                    _refs[beg + r.Displacement + MapOffset] = b;
+                    ReadBranch(ref r, b);
+                    return b;
+                }
+            case "TBranchElement":
+                {
+                    var b = new BranchModel { ClassName = className };
+                    _refs[beg + r.Displacement + MapOffset] = b;
+                    ReadBranchElement(ref r, b);
+                    return b;
+                }
+            case "TBasket":
+                return ReadEmbeddedBasket(ref r);
+            case "TStreamerInfo":
+                return ReadStreamerInfo(ref r);
+            default:
+                if (className.StartsWith("TLeaf", StringComparison.Ordinal))
+                {
+                    return ReadLeaf(ref r, className);
+                }
+                if (end < 0)
+                {
+                    throw r.Error($"cannot skip an object of class {className} without a byte count");
+                }
+                r.Seek(end);
+                return new UnknownObject(className);
+        }
+    }
+
+    /// <summary>TObject: version, fUniqueID, fBits, and a 2-byte process id when kIsReferenced (per TObject::Streamer).</summary>
+    public static void ReadTObject(ref BigEndianReader r)
+    {
+        r.ReadVersion(out int end);
+        r.ReadUInt32();
+        uint bits = r.ReadUInt32();
+        if ((bits & IsReferenced) != 0)
+        {
+            r.Skip(2);
+        }
+        r.SkipTo(end);
+    }
+
+    /// <summary>TNamed: versioned TObject + fName + fTitle.</summary>
+    public static (string Name, string Title) ReadTNamed(ref BigEndianReader r)
+    {
+        r.ReadVersion(out int end);
+        ReadTObject(ref r);
+        string name = r.ReadTString();
+        string title = r.ReadTString();
+        r.SkipTo(end);
+        return (name, title);
+    }
+
+    /// <summary>Any versioned member with a byte count, skipped whole (TAttLine, TAttFill, TIOFeatures...).</summary>
+    public static void SkipVersioned(ref BigEndianReader r, string what)
+    {
+        r.ReadVersion(out int end);
+        if (end < 0)
+        {
+            throw r.Error($"{what} has no byte count");
+        }
+        r.SkipTo(end);
+    }
+
+    /// <summary>TObjArray (v3): TObject, fName, nobjects, fLowerBound, then nobjects object pointers.</summary>
+    public List<object?> ReadObjArray(ref BigEndianReader r)
+    {
+        short version = r.ReadVersion(out int end);
+        if (version > 2)
+        {
+            ReadTObject(ref r);
+        }
+        if (version > 1)
+        {
+            r.ReadTString();
+        }
+        int n = r.CheckCount(r.ReadInt32(), 4, "TObjArray", MaxArrayObjects);
+        r.ReadInt32(); // fLowerBound
+        var items = new List<object?>(Math.Min(n, 1024));
+        for (int i = 0; i < n; i++)
+        {
+            items.Add(ReadObjectAny(ref r));
+        }
+        r.SkipTo(end);
+        return items;
+    }
+
+    /// <summary>TList (v5): TObject, fName, nobjects, then per object a pointer and an option string.</summary>
+    public List<object?> ReadList(ref BigEndianReader r)
+    {
+        short version = r.ReadVersion(out int end);
+        if (version > 3)
+        {
+            ReadTObject(ref r);
+        }
+        r.ReadTString();
+        int n = r.CheckCount(r.ReadInt32(), 5, "TList", MaxArrayObjects);
+        var items = new List<object?>(Math.Min(n, 1024));
+        for (int i = 0; i < n; i++)
+        {
+            items.Add(ReadObjectAny(ref r));
+            int option = r.ReadByte();
+            if (option == 255)
+            {
+                option = r.ReadInt32();
+            }
+            r.Skip(r.CheckCount(option, 1, "TList option"));
+        }
+        r.SkipTo(end);
+        return items;
+    }
+
+    private static StreamerInfoModel ReadStreamerInfo(ref BigEndianReader r)
+    {
+        r.ReadVersion(out int end);
+        (string name, _) = ReadTNamed(ref r);
+        uint checkSum = r.ReadUInt32();
+        int classVersion = r.ReadInt32();
+        r.SkipTo(end); // fElements: not modelled yet
+        return new StreamerInfoModel(name, classVersion, checkSum);
+    }
+
+    /// <summary>TTree v16–20 (member order per uproot models/TTree.py / ROOT's TTree streamer info).</summary>
+    public TreeModel ReadTree(ref BigEndianReader r)
+    {
+        short version = r.ReadVersion(out int end);
+        if (version < 16 || version > 20)
+        {
+            throw new NotSupportedException($"unsupported: TTree class version {version} (supported: 16 to 20)");
+        }
+        (string name, string title) = ReadTNamed(ref r);
+        SkipVersioned(ref r, "TAttLine");
+        SkipVersioned(ref r, "TAttFill");
+        SkipVersioned(ref r, "TAttMarker");
+        long entries = r.ReadInt64();
+        r.Skip(3 * 8); // fTotBytes, fZipBytes, fSavedBytes
+        if (version >= 18)
+        {
+            r.Skip(8); // fFlushedBytes
+        }
+        r.Skip(8 + 3 * 4); // fWeight, fTimerInterval, fScanField, fUpdate
+        if (version >= 17)
+        {
+            r.Skip(4); // fDefaultEntryOffsetLen
+        }
+        int clusterRanges = 0;
+        if (version >= 19)
+        {
+            clusterRanges = r.ReadInt32();
+        }
+        r.Skip(4 * 8); // fMaxEntries, fMaxEntryLoop, fMaxVirtualSize, fAutoSave
+        if (version >= 18)
+        {
+            r.Skip(8); // fAutoFlush
+        }
+        r.Skip(8); // fEstimate
+        if (version >= 19)
+        {
+            for (int k = 0; k < 2; k++) // fClusterRangeEnd, fClusterSize: a presence byte + Long64_t[fNClusterRange]
+            {
+                if (r.ReadByte() != 0)
+                {
+                    r.Skip(r.CheckCount(clusterRanges, 8, "fClusterRangeEnd") * 8L);
+                }
+            }
+        }
+        if (version >= 20)
+        {
+            SkipVersioned(ref r, "TIOFeatures");
+        }
+        if (entries < 0)
+        {
+            throw r.Error($"negative fEntries {entries}");
+        }
+        var branches = ReadObjArray(ref r).OfType<BranchModel>().ToList();
+        r.SkipTo(end); // fLeaves, fAliases, fIndexValues, fIndex, fTreeIndex, fFriends, fUserInfo, fBranchRef
+        return new TreeModel { Name = name, Title = title, Entries = entries, Version = version, Branches = branches };
+    }
+
+    /// <summary>TBranch v10–13 (member order per uproot models/TBranch.py).</summary>
+    private void ReadBranch(ref BigEndianReader r, BranchModel b)
+    {
+        short version = r.ReadVersion(out int end);
+        if (version < 10 || version > 13)
+        {
+            throw new NotSupportedException($"unsupported: TBranch class version {version} (supported: 10 to 13)");
+        }
+        b.Version = version;
+        (b.Name, b.Title) = ReadTNamed(ref r);
+        string saved = r.Structure;
+        r.Structure = $"{saved}: TBranch {b.Name}";
+        SkipVersioned(ref r, "TAttFill");
+        r.ReadInt32(); // fCompress
+        r.ReadInt32(); // fBasketSize
+        b.EntryOffsetLen = r.ReadInt32();
+        b.WriteBasket = r.ReadInt32();
+        r.ReadInt64(); // fEntryNumber
+        if (version >= 13)
+        {
+            SkipVersioned(ref r, "TIOFeatures");
+        }
+        r.ReadInt32(); // fOffset
+        b.MaxBaskets = r.ReadInt32();
+        r.ReadInt32(); // fSplitLevel
+        b.Entries = r.ReadInt64();
+        if (version >= 11)
+        {
+            r.ReadInt64(); // fFirstEntry
+        }
+        b.TotBytes = r.ReadInt64();
+        b.ZipBytes = r.ReadInt64();
+        if (b.MaxBaskets < 0 || b.MaxBaskets > MaxBaskets || b.WriteBasket < 0 || b.WriteBasket > b.MaxBaskets || b.Entries < 0)
+        {
+            throw r.Error($"branch counters out of range (fMaxBaskets {b.MaxBaskets}, fWriteBasket {b.WriteBasket}, fEntries {b.Entries})");
+        }
+        foreach (object? o in ReadObjArray(ref r))
+        {
+            if (o is BranchModel sub)
+            {
+                b.Branches.Add(sub);
+            }
+        }
+        foreach (object? o in ReadObjArray(ref r))
+        {
+            if (o is LeafModel leaf)
+            {
+                b.Leaves.Add(leaf);
+            }
+        }
+        foreach (object? o in ReadObjArray(ref r))
+        {
+            if (o is EmbeddedBasket basket)
+            {
+                b.Embedded.Add(basket);
+            }
+        }
+        int n = b.MaxBaskets;
+        // Each array is preceded by a presence byte (TStreamerBasicPointer); 0 means a null array.
+        b.BasketBytes = r.ReadByte() != 0 ? ReadInt32Array(ref r, n, "fBasketBytes") : new int[n];
+        b.BasketEntry = r.ReadByte() != 0 ? ReadInt64Array(ref r, n, "fBasketEntry") : new long[n];
+        b.BasketSeek = r.ReadByte() != 0 ? ReadInt64Array(ref r, n, "fBasketSeek") : new long[n];
+        r.ReadTString(); // fFileName
+        r.SkipTo(end);
+        r.Structure = saved;
+    }
+
+    /// <summary>TBranchElement v8–10: TBranch, fClassName, fParentName, fClonesName, fCheckSum, fClassVersion (int16 from v10), fID, fType, fStreamerType, fMaximum, fBranchCount, fBranchCount2.</summary>
+    private void ReadBranchElement(ref BigEndianReader r, BranchModel b)
+    {
+        short version = r.ReadVersion(out int end);
+        if (version < 8 || version > 10)
+        {
+            throw new NotSupportedException($"unsupported: TBranchElement class version {version} (supported: 8 to 10)");
+        }
+        ReadBranch(ref r, b);
+        b.ElementClassName = r.ReadTString();
+        r.ReadTString(); // fParentName
+        r.ReadTString(); // fClonesName
+        r.ReadUInt32(); // fCheckSum
+        if (version >= 10)
+        {
+            r.ReadInt16();
+        }
+        else
+        {
+            r.ReadInt32();
+        }
+        b.Id = r.ReadInt32();
+        b.Type = r.ReadInt32();
+        b.StreamerType = r.ReadInt32();
+        r.ReadInt32(); // fMaximum
+        b.BranchCount = ReadObjectAny(ref r) as BranchModel;
+        ReadObjectAny(ref r); // fBranchCount2
+        r.SkipTo(end);
+    }
+
+    /// <summary>TLeafX: versioned TLeaf base (TNamed, fLen, fLenType, fOffset, fIsRange, fIsUnsigned, fLeafCount), then fMinimum/fMaximum (skipped) or, for TLeafElement, fID and fType.</summary>
+    private LeafModel ReadLeaf(ref BigEndianReader r, string className)
+    {
+        r.ReadVersion(out int end);
+        r.ReadVersion(out int baseEnd);
+        (string name, string title) = ReadTNamed(ref r);
+        int len = r.ReadInt32();
+        int lenType = r.ReadInt32();
+        r.ReadInt32(); // fOffset
+        r.ReadBool(); // fIsRange
+        bool unsigned = r.ReadBool();
+        var count = ReadObjectAny(ref r) as LeafModel;
+        r.SkipTo(baseEnd);
+        int elementType = -1;
+        if (className == "TLeafElement")
+        {
+            r.ReadInt32(); // fID
+            elementType = r.ReadInt32();
+        }
+        r.SkipTo(end);
+        if (len < 0 || len > 1 << 28)
+        {
+            throw r.Error($"leaf {name}: fLen {len} out of range");
+        }
+        return new LeafModel
+        {
+            ClassName = className, Name = name, Title = title, Len = len, LenType = lenType, IsUnsigned = unsigned,
+            Count = count, ElementType = elementType,
+        };
+    }
+
+    /// <summary>
+    /// A TBasket inside a TBranch's fBaskets (per TBasket::Streamer and uproot models/TBasket.py): the
+    /// TKey fields, the TBasket fields (fVersion, fBufferSize, fNevBufSize, fNevBuf, fLast, flag), then
+    /// optionally the entry offsets as an int32 count + fNevBuf int32s, a copy of the key header
+    /// (fKeylen bytes), and fLast − fKeylen bytes of uncompressed data.
+    /// </summary>
+    private static EmbeddedBasket ReadEmbeddedBasket(ref BigEndianReader r)
+    {
+        int start = r.Position;
+        var key = KeyHeader.Parse(ref r, 0, long.MaxValue, embedded: true);
+        r.ReadInt16(); // fVersion
+        r.ReadInt32(); // fBufferSize
+        int nevBufSize = r.ReadInt32();
+        int nevBuf = r.ReadInt32();
+        int last = r.ReadInt32();
+        r.ReadByte(); // flag
+        r.Seek(start + key.KeyLen >= start && start + key.KeyLen <= r.Length ? start + key.KeyLen : throw r.Error("basket fKeylen out of range"));
+        int border = last - key.KeyLen;
+        if (nevBuf < 0 || border < 0 || nevBuf > 1 << 28)
+        {
+            throw r.Error($"embedded basket counters out of range (fNevBuf {nevBuf}, fLast {last}, fKeylen {key.KeyLen})");
+        }
+        int[]? offsets = null;
+        if ((long)nevBufSize * nevBuf + key.KeyLen != last)
+        {
+            int n = r.ReadInt32();
+            r.CheckCount(n, 4, "embedded basket entry offsets", 1 << 28);
+            if (n < nevBuf)
+            {
+                throw r.Error($"embedded basket has {n} entry offsets for {nevBuf} entries");
+            }
+            offsets = new int[nevBuf + 1];
+            for (int i = 0; i < nevBuf; i++)
+            {
+                offsets[i] = r.ReadInt32() - key.KeyLen;
+            }
+            offsets[nevBuf] = border;
+            r.Skip((n - nevBuf) * 4L);
+        }
+        r.Skip(key.KeyLen);
+        byte[] data = r.ReadBytes(border).ToArray();
+        return new EmbeddedBasket { KeyLen = key.KeyLen, Entries = nevBuf, Data = data, Offsets = offsets };
+    }
+
+    private static int[] ReadInt32Array(ref BigEndianReader r, int n, string what)
+    {
+        r.CheckCount(n, 4, what);
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = r.ReadInt32();
+        }
+        return a;
+    }
+
+    private static long[] ReadInt64Array(ref BigEndianReader r, int n, string what)
+    {
+        r.CheckCount(n, 8, what);
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = r.ReadInt64();
+        }
+        return a;
+    }
+}

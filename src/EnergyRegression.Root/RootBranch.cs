@@ -1,0 +1,184 @@
+using System.Runtime.ExceptionServices;
+using EnergyRegression.Root.Format;
+using EnergyRegression.Root.Reading;
+
+namespace EnergyRegression.Root;
+
+/// <summary>A branch of a tree: its type, its baskets, and <see cref="Read"/> to get its values.</summary>
+public sealed class RootBranch
+{
+    private readonly RootFile _file;
+    private readonly RootTree _tree;
+    private readonly BranchModel _model;
+    private readonly Interpretation _interpretation;
+
+    internal RootBranch(RootFile file, RootTree tree, BranchModel model, Interpretation interpretation, string name)
+    {
+        _file = file;
+        _tree = tree;
+        _model = model;
+        _interpretation = interpretation;
+        Name = name;
+    }
+
+    /// <summary>The branch's full name (leaf-list members: "branch.leaf").</summary>
+    public string Name { get; }
+
+    /// <summary>The branch's title, e.g. "Electron_pt[nElectron]/F".</summary>
+    public string Title => _model.Title;
+
+    /// <summary>The branch class: TBranch or TBranchElement (others are listed but unreadable).</summary>
+    public string ClassName => _model.ClassName;
+
+    /// <summary>The value type: "float32", "int32[28][28]", "float32[nElectron]", "std::vector&lt;float32&gt;", "std::vector&lt;std::vector&lt;float64&gt;&gt;", "string".</summary>
+    public string TypeName => _interpretation.TypeName;
+
+    /// <summary>The branch holding the counter of a C-style variable-length array, else null.</summary>
+    public RootBranch? Counter { get; private set; }
+
+    /// <summary>Number of entries (fEntries of the branch).</summary>
+    public long Entries => _model.Entries;
+
+    /// <summary>Number of baskets (on their own keys, plus those stored inside the tree).</summary>
+    public int BasketCount => _model.WriteBasket + _model.Embedded.Count;
+
+    /// <summary>Bytes of the baskets on disk (fZipBytes).</summary>
+    public long CompressedBytes => _model.ZipBytes;
+
+    /// <summary>Bytes of the baskets uncompressed (fTotBytes).</summary>
+    public long UncompressedBytes => _model.TotBytes;
+
+    /// <summary>Whether <see cref="Read"/> can decode this branch.</summary>
+    public bool IsReadable => _interpretation.Layout != Layout.None && UnsupportedReason is null;
+
+    /// <summary>Why the branch cannot be read, when <see cref="IsReadable"/> is false.</summary>
+    public string? UnsupportedReason { get; private set; }
+
+    internal void ResolveCounter(Dictionary<LeafModel, RootBranch> leafOwners)
+    {
+        UnsupportedReason = _interpretation.Unsupported;
+        if (_interpretation.CounterLeaf is { } leaf)
+        {
+            if (leafOwners.TryGetValue(leaf, out RootBranch? owner) && owner._interpretation is { Layout: Layout.Fixed, Shape.Length: 0 } ci
+                && ci.Kind is ValueKind.Int8 or ValueKind.UInt8 or ValueKind.Int16 or ValueKind.UInt16 or ValueKind.Int32 or ValueKind.UInt32 or ValueKind.Int64)
+            {
+                Counter = owner;
+            }
+            else
+            {
+                UnsupportedReason = $"counter leaf '{leaf.Name}' is not an integer branch of this tree";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads entries [<paramref name="start"/>, <paramref name="stop"/>). Only the baskets that overlap the
+    /// range are read and decompressed (in parallel when there are several).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The branch is not readable (see <see cref="UnsupportedReason"/>).</exception>
+    /// <exception cref="RootFormatException">The file is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not within [0, Entries].</exception>
+    public RootArray Read(long start, long stop)
+    {
+        if (!IsReadable)
+        {
+            throw new NotSupportedException($"unsupported: branch {Name} of class {ClassName} ({UnsupportedReason})");
+        }
+        if (start < 0 || stop < start || stop > Entries)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"entry range [{start}, {stop}) is outside [0, {Entries}) of branch {Name}");
+        }
+        List<(long First, long End, int Index)> segments = Segments();
+        var needed = segments.Where(s => s.End > start && s.First < stop && s.End > s.First).ToList();
+        BasketData[] baskets = LoadBaskets(needed);
+        try
+        {
+            return BasketDecoder.Decode(_file.Path, Name, _interpretation, baskets, start, stop, Counter);
+        }
+        finally
+        {
+            foreach (BasketData b in baskets)
+            {
+                b?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Entry ranges of the baskets: free ones (index ≥ 0) from fBasketEntry, then embedded ones (index &lt; 0).</summary>
+    private List<(long First, long End, int Index)> Segments()
+    {
+        var list = new List<(long, long, int)>();
+        long embedded = _model.Embedded.Sum(e => (long)e.Entries);
+        long freeEnd = _model.Entries - embedded;
+        long previous = 0;
+        for (int i = 0; i < _model.WriteBasket; i++)
+        {
+            long first = _model.BasketEntry[i];
+            long end = i + 1 < _model.WriteBasket ? _model.BasketEntry[i + 1] : freeEnd;
+            if (first != previous || end < first || end > freeEnd)
+            {
+                throw new RootFormatException(_file.Path, $"TBranch {Name}", -1,
+                    $"basket {i} covers entries [{first}, {end}) which does not continue [0, {previous}) within [0, {freeEnd})");
+            }
+            list.Add((first, end, i));
+            previous = end;
+        }
+        if (previous != freeEnd)
+        {
+            throw new RootFormatException(_file.Path, $"TBranch {Name}", -1, $"baskets cover {previous} entries, the branch has {freeEnd} outside the tree's own baskets");
+        }
+        for (int j = 0; j < _model.Embedded.Count; j++)
+        {
+            list.Add((previous, previous + _model.Embedded[j].Entries, -1 - j));
+            previous += _model.Embedded[j].Entries;
+        }
+        return list;
+    }
+
+    private BasketData[] LoadBaskets(List<(long First, long End, int Index)> needed)
+    {
+        var result = new BasketData[needed.Count];
+        void LoadOne(int k)
+        {
+            (long first, long end, int index) = needed[k];
+            result[k] = index < 0
+                ? BasketData.FromEmbedded(_model.Embedded[-1 - index], first)
+                : BasketData.Load(_file.Source, _file.Path, Name, _model.BasketSeek[index], _model.BasketBytes[index], first, checked((int)(end - first)));
+        }
+        try
+        {
+            if (needed.Count <= 1)
+            {
+                for (int k = 0; k < needed.Count; k++)
+                {
+                    LoadOne(k);
+                }
+            }
+            else
+            {
+                try
+                {
+                    Parallel.For(0, needed.Count, LoadOne);
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                {
+                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
+            }
+            return result;
+        }
+        catch
+        {
+            foreach (BasketData b in result)
+            {
+                b?.Dispose();
+            }
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({TypeName})";
+
+    internal RootTree Tree => _tree;
+}
