@@ -29,7 +29,7 @@ public sealed class JsonLinesReader : IEventReader
         _declaredTypes = SchemaInference.ResolveTypes(config.Types);
         try
         {
-            _files = FileGlob.Expand(config.Files);
+            _files = InputFilePatterns.Expand(config.Files);
         }
         catch (FileNotFoundException ex)
         {

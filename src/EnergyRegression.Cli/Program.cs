@@ -11,6 +11,8 @@ var root = new RootCommand("energyreg — calibrate electron and photon energies
     RunCommand.Create(verbose),
     ValidateCommand.Create(verbose),
     PluginsCommand.Create(verbose),
+    InspectCommand.Create(verbose),
+    DumpCommand.Create(verbose),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -16,6 +16,7 @@ internal static class ErrorReport
         {
             ConfigurationException or ConfigValueException => (ExitCodes.Configuration, "configuration error"),
             InputDataException => (ExitCodes.Input, "input error"),
+            EnergyRegression.Root.RootFormatException => (ExitCodes.Input, "input error"),
             PluginException => (ExitCodes.Plugin, "plugin error"),
             OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
             _ => (ExitCodes.RuntimeFailure, "failure"),

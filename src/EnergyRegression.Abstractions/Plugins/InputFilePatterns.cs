@@ -1,14 +1,14 @@
 using System.IO.Enumeration;
 
-namespace EnergyRegression.Plugins.Json;
+namespace EnergyRegression.Plugins;
 
 /// <summary>
 /// Expands the reader's <c>files:</c> entries: a plain path is kept as written; a pattern with <c>*</c> or
-/// <c>?</c> in any path segment (<c>data/run*/part-?.jsonl</c>) becomes its matching files, sorted ordinally.
+/// <c>?</c> in any path segment (<c>data/run*/part-?.root</c>) becomes its matching files, sorted ordinally.
 /// </summary>
-internal static class FileGlob
+public static class InputFilePatterns
 {
-    private static readonly char[] _wildcards = ['*', '?'];
+    private static readonly char[] Wildcards = ['*', '?'];
 
     /// <summary>The files of every entry, in entry order; throws <see cref="FileNotFoundException"/> naming an entry that matches nothing.</summary>
     public static List<string> Expand(IEnumerable<string> entries)
@@ -16,7 +16,7 @@ internal static class FileGlob
         var files = new List<string>();
         foreach (string entry in entries)
         {
-            if (entry.IndexOfAny(_wildcards) < 0)
+            if (entry.IndexOfAny(Wildcards) < 0)
             {
                 if (!File.Exists(entry))
                 {
@@ -48,7 +48,7 @@ internal static class FileGlob
             var next = new List<string>();
             foreach (string directory in current)
             {
-                if (segment.IndexOfAny(_wildcards) < 0)
+                if (segment.IndexOfAny(Wildcards) < 0)
                 {
                     string path = Path.Combine(directory, segment);
                     if (last ? File.Exists(path) : Directory.Exists(path))

@@ -1,0 +1,259 @@
+using System.IO.Enumeration;
+using EnergyRegression.Data;
+using EnergyRegression.Root;
+
+namespace EnergyRegression.Plugins.Root;
+
+/// <summary>How a branch becomes a column.</summary>
+internal enum FieldKind
+{
+    /// <summary>A scalar or fixed-size array: an event column (tensor of <see cref="RootField.Shape"/>).</summary>
+    Event,
+
+    /// <summary>A counter-sized array (<c>x[nX]</c>): an object column of the counter's collection.</summary>
+    Counted,
+
+    /// <summary>A <c>std::vector&lt;number&gt;</c> without counter: an object column of its own collection.</summary>
+    Vector,
+}
+
+/// <summary>One selected branch and the column it becomes.</summary>
+internal sealed record RootField(string Branch, string TypeName, FieldKind Kind, Type ElementType, int[] Shape, string? Collection);
+
+/// <summary>A collection of the batches: its name and, when no selected branch carries it, the counter branch to read its counts from.</summary>
+internal sealed record RootCollection(string Name, string? CounterBranch);
+
+/// <summary>
+/// The columns the reader produces, resolved once from the first file's tree: which branches are read,
+/// how each maps onto the <see cref="EventBatch"/> (event, object or counter), and the collections.
+/// </summary>
+internal sealed class TreeSchema
+{
+    private static readonly char[] _wildcards = ['*', '?'];
+
+    private TreeSchema(List<RootField> fields, List<RootCollection> collections, List<string> skipped)
+    {
+        Fields = fields;
+        Collections = collections;
+        Skipped = skipped;
+    }
+
+    /// <summary>The branches read as columns, in tree order.</summary>
+    public List<RootField> Fields { get; }
+
+    /// <summary>The collections, in order of first appearance.</summary>
+    public List<RootCollection> Collections { get; }
+
+    /// <summary>Branches a glob pattern matched but that cannot become columns ("name (reason)").</summary>
+    public List<string> Skipped { get; }
+
+    /// <summary>Resolves the config's branches and collections against <paramref name="tree"/>.</summary>
+    /// <exception cref="ConfigValueException">A named branch or counter is missing or unreadable.</exception>
+    public static TreeSchema Resolve(RootTree tree, string file, IReadOnlyList<string> patterns, IReadOnlyDictionary<string, string> collectionNames)
+    {
+        var counters = new HashSet<string>(StringComparer.Ordinal);
+        foreach (RootBranch b in tree.Branches)
+        {
+            if (b.Counter is not null)
+            {
+                counters.Add(b.Counter.Name);
+            }
+        }
+        var allNames = tree.Branches.Select(b => b.Name).ToList();
+
+        // Collection name by counter branch: configured, else the counter without its leading n (nElectron → Electron).
+        var nameByCounter = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string collection, string counter) in collectionNames)
+        {
+            if (!allNames.Contains(counter, StringComparer.Ordinal))
+            {
+                throw new ConfigValueException("collections",
+                    $"Collection '{collection}': tree '{tree.Name}' of {file} has no branch '{counter}'{NameSuggestions.DidYouMean(counter, counters)}.");
+            }
+            if (!counters.Contains(counter))
+            {
+                throw new ConfigValueException("collections",
+                    $"Collection '{collection}': branch '{counter}' is not the counter of any branch of tree '{tree.Name}'. Counters: {List(counters)}.");
+            }
+            nameByCounter[counter] = collection;
+        }
+
+        // Which branches: explicit names must exist and be usable; patterns take what they can.
+        var selected = new HashSet<string>(StringComparer.Ordinal);
+        var skipped = new List<string>();
+        var skippedNames = new HashSet<string>(StringComparer.Ordinal);
+        IReadOnlyList<string> entries = patterns.Count == 0 ? ["*"] : patterns;
+        foreach (string entry in entries)
+        {
+            if (entry.IndexOfAny(_wildcards) < 0)
+            {
+                if (!allNames.Contains(entry, StringComparer.Ordinal))
+                {
+                    throw new ConfigValueException("branches",
+                        $"Tree '{tree.Name}' of {file} has no branch '{entry}'{NameSuggestions.DidYouMean(entry, allNames)}.");
+                }
+                RootBranch branch = tree.GetBranch(entry);
+                if (WhyNot(branch) is { } reason)
+                {
+                    throw new ConfigValueException("branches", $"Branch '{entry}' ({branch.TypeName}) of tree '{tree.Name}' cannot be read: {reason}.");
+                }
+                selected.Add(entry);
+                continue;
+            }
+            int matched = 0;
+            foreach (RootBranch branch in tree.Branches)
+            {
+                if (!FileSystemName.MatchesSimpleExpression(entry, branch.Name, ignoreCase: false))
+                {
+                    continue;
+                }
+                matched++;
+                if (WhyNot(branch) is { } reason)
+                {
+                    if (skippedNames.Add(branch.Name))
+                    {
+                        skipped.Add($"{branch.Name} ({reason})");
+                    }
+                    continue;
+                }
+                selected.Add(branch.Name);
+            }
+            if (matched == 0)
+            {
+                throw new ConfigValueException("branches", $"The pattern '{entry}' matches no branch of tree '{tree.Name}' in {file}.");
+            }
+        }
+
+        var fields = new List<RootField>();
+        var collections = new List<RootCollection>();
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        var counterOnly = new List<(string Name, string Counter)>();
+        foreach (RootBranch branch in tree.Branches)
+        {
+            if (!selected.Contains(branch.Name))
+            {
+                continue;
+            }
+            if (counters.Contains(branch.Name))
+            {
+                // A counter is not a column: its collection's count (nX) is implicit in the batch.
+                counterOnly.Add((CollectionOf(branch.Name, nameByCounter), branch.Name));
+                continue;
+            }
+            RootField field = FieldOf(branch, nameByCounter);
+            fields.Add(field);
+            if (field.Collection is { } name && members.Add(name))
+            {
+                collections.Add(new RootCollection(name, null));
+            }
+        }
+        foreach ((string name, string counter) in counterOnly)
+        {
+            if (members.Add(name))
+            {
+                collections.Add(new RootCollection(name, counter));
+            }
+        }
+        CheckCollectionNames(fields, tree, file);
+        return new TreeSchema(fields, collections, skipped);
+    }
+
+    /// <summary>Why a branch cannot become a column, or null when it can.</summary>
+    public static string? WhyNot(RootBranch branch)
+    {
+        if (!branch.IsReadable)
+        {
+            return branch.UnsupportedReason ?? "not readable";
+        }
+        if (branch.TypeName.StartsWith("std::vector<std::vector<", StringComparison.Ordinal))
+        {
+            return "vectors of vectors are not supported by event batches yet";
+        }
+        if (branch.TypeName.Contains("string", StringComparison.Ordinal))
+        {
+            return "strings are not supported by event batches yet";
+        }
+        return ElementTypeOf(branch.TypeName) is null ? $"type {branch.TypeName} is not supported by event batches" : null;
+    }
+
+    private static RootField FieldOf(RootBranch branch, Dictionary<string, string> nameByCounter)
+    {
+        string typeName = branch.TypeName;
+        Type elementType = ElementTypeOf(typeName)!;
+        if (branch.Counter is { } counter)
+        {
+            // float32[nElectron][3]: the dimensions after the counter are the per-object shape.
+            int close = typeName.IndexOf(']', StringComparison.Ordinal);
+            return new RootField(branch.Name, typeName, FieldKind.Counted, elementType, Dimensions(typeName[(close + 1)..]),
+                CollectionOf(counter.Name, nameByCounter));
+        }
+        if (typeName.StartsWith("std::vector<", StringComparison.Ordinal))
+        {
+            return new RootField(branch.Name, typeName, FieldKind.Vector, elementType, [], branch.Name);
+        }
+        int open = typeName.IndexOf('[', StringComparison.Ordinal);
+        return new RootField(branch.Name, typeName, FieldKind.Event, elementType, open < 0 ? [] : Dimensions(typeName[open..]), null);
+    }
+
+    private static string CollectionOf(string counter, Dictionary<string, string> nameByCounter)
+    {
+        if (nameByCounter.TryGetValue(counter, out string? name))
+        {
+            return name;
+        }
+        // NanoAOD: nElectron → Electron; also NJet → Jet (uproot's HZZ sample).
+        return counter.Length > 1 && counter[0] is 'n' or 'N' ? counter[1..] : counter;
+    }
+
+    /// <summary>The element type of "float32", "int32[3][4]", "float32[nX]", "std::vector&lt;float64&gt;"; null if unsupported.</summary>
+    private static Type? ElementTypeOf(string typeName)
+    {
+        string name = typeName;
+        if (name.StartsWith("std::vector<", StringComparison.Ordinal) && name.EndsWith('>'))
+        {
+            name = name["std::vector<".Length..^1];
+        }
+        int open = name.IndexOf('[', StringComparison.Ordinal);
+        if (open >= 0)
+        {
+            name = name[..open];
+        }
+        return ScalarConvert.TypesByName.TryGetValue(name, out Type? type) ? type : null;
+    }
+
+    /// <summary>"[3][4]" → [3, 4].</summary>
+    private static int[] Dimensions(string text)
+    {
+        var shape = new List<int>();
+        foreach (string part in text.Split('[', StringSplitOptions.RemoveEmptyEntries))
+        {
+            shape.Add(int.Parse(part.TrimEnd(']'), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return [.. shape];
+    }
+
+    private static void CheckCollectionNames(List<RootField> fields, RootTree tree, string file)
+    {
+        var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (RootField field in fields)
+        {
+            if (field.Collection is null)
+            {
+                continue;
+            }
+            string source = field.Kind == FieldKind.Vector ? $"vector branch '{field.Branch}'" : "a counter";
+            if (kinds.TryGetValue(field.Collection, out string? other) && (field.Kind == FieldKind.Vector || other.StartsWith("vector", StringComparison.Ordinal)))
+            {
+                throw new ConfigValueException("collections",
+                    $"Tree '{tree.Name}' of {file}: collection '{field.Collection}' would come from both {other} and {source}; rename the counter's collection under collections:.");
+            }
+            kinds.TryAdd(field.Collection, source);
+        }
+    }
+
+    private static string List(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        return list.Count == 0 ? "(none)" : string.Join(", ", list);
+    }
+}

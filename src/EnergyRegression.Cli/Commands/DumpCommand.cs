@@ -1,0 +1,334 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using EnergyRegression.Cli.Output;
+using EnergyRegression.Plugins;
+using EnergyRegression.Root;
+
+namespace EnergyRegression.Cli.Commands;
+
+/// <summary>
+/// <c>energyreg dump FILE --tree NAME [--branches a,b] [--entries START:STOP]</c>: the entries of a TTree
+/// as JSON Lines, one object per entry. The contract (names, value forms) is in docs/cli-root.md.
+/// </summary>
+internal static class DumpCommand
+{
+    /// <summary>Entries read per branch at a time, so a large tree streams in bounded memory.</summary>
+    private const long ChunkEntries = 10_000;
+
+    public static Command Create(Option<bool> verbose)
+    {
+        var file = new Argument<string>("file") { Description = "The ROOT file." };
+        var tree = new Option<string>("--tree", "-t")
+        {
+            Description = "The tree: name, or dir/sub/name, each part optionally ;CYCLE.",
+            Required = true,
+        };
+        var branches = new Option<string?>("--branches", "-b")
+        {
+            Description = "Comma-separated branch names, in output order (default: every readable branch, in tree order).",
+        };
+        var entries = new Option<string?>("--entries", "-e")
+        {
+            Description = "Entry range START:STOP (START <= i < STOP); either side may be left out; clamped to the tree.",
+        };
+        var command = new Command("dump", "Print the entries of a TTree as JSON Lines: one {\"branch\": value, ...} object per entry.")
+        {
+            file, tree, branches, entries,
+        };
+        command.SetAction(parse =>
+        {
+            string? range = parse.GetValue(entries);
+            (long? Start, long? Stop) bounds = (null, null);
+            if (range is not null && !TryParseRange(range, out bounds))
+            {
+                Console.Error.WriteLine($"energyreg: usage error: --entries '{range}' is not START:STOP (non-negative integers, either may be left out)");
+                return ExitCodes.Usage;
+            }
+            string? list = parse.GetValue(branches);
+            string[]? names = list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (names is { Length: 0 })
+            {
+                Console.Error.WriteLine("energyreg: usage error: --branches names no branch");
+                return ExitCodes.Usage;
+            }
+            try
+            {
+                return Dump(parse.GetValue(file)!, parse.GetValue(tree)!, names, bounds);
+            }
+            catch (Exception e)
+            {
+                return ErrorReport.Handle(e, parse.GetValue(verbose));
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Parses <c>START:STOP</c>, <c>START:</c>, <c>:STOP</c> or <c>:</c>.</summary>
+    internal static bool TryParseRange(string text, out (long? Start, long? Stop) range)
+    {
+        range = (null, null);
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+        string left = text[..colon].Trim();
+        string right = text[(colon + 1)..].Trim();
+        long? start = null;
+        long? stop = null;
+        if (left.Length > 0)
+        {
+            if (!long.TryParse(left, NumberStyles.None, CultureInfo.InvariantCulture, out long s))
+            {
+                return false;
+            }
+            start = s;
+        }
+        if (right.Length > 0)
+        {
+            if (!long.TryParse(right, NumberStyles.None, CultureInfo.InvariantCulture, out long s))
+            {
+                return false;
+            }
+            stop = s;
+        }
+        range = (start, stop);
+        return true;
+    }
+
+    private static int Dump(string path, string treePath, string[]? names, (long? Start, long? Stop) bounds)
+    {
+        RootFiles.EnsureExists(path);
+        using var file = RootFile.Open(path);
+        RootTree tree = FindTree(file, treePath);
+        List<RootBranch> selected = Select(file, tree, treePath, names);
+
+        long start = Math.Clamp(bounds.Start ?? 0, 0, tree.Entries);
+        long stop = Math.Clamp(bounds.Stop ?? tree.Entries, start, tree.Entries);
+        foreach (RootBranch b in selected)
+        {
+            // A branch with fewer entries than its tree cannot be read to the tree's end.
+            stop = Math.Min(stop, Math.Max(start, b.Entries));
+        }
+
+        // Property names are encoded once; the writer emits one top-level value per entry.
+        JsonEncodedText[] keys = [.. (names ?? [.. selected.Select(b => b.Name)]).Select(n => JsonEncodedText.Encode(n, JavaScriptEncoder.UnsafeRelaxedJsonEscaping))];
+        using Stream stdout = Console.OpenStandardOutput();
+        using var buffered = new BufferedStream(stdout, 1 << 16);
+        using (var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            long chunk = Math.Max(1, Math.Min(ChunkEntries, 4_000_000 / Math.Max(1, selected.Count)));
+            var arrays = new RootArray[selected.Count];
+            for (long first = start; first < stop; first += chunk)
+            {
+                long last = Math.Min(stop, first + chunk);
+                for (int b = 0; b < selected.Count; b++)
+                {
+                    arrays[b] = selected[b].Read(first, last);
+                }
+                for (long e = 0; e < last - first; e++)
+                {
+                    writer.WriteStartObject();
+                    for (int b = 0; b < selected.Count; b++)
+                    {
+                        writer.WritePropertyName(keys[b]);
+                        JsonValues.WriteEntry(writer, arrays[b], (int)e);
+                    }
+                    writer.WriteEndObject();
+                    writer.Flush();
+                    writer.Reset();
+                    buffered.WriteByte((byte)'\n');
+                }
+            }
+        }
+        buffered.Flush();
+        return ExitCodes.Success;
+    }
+
+    private static RootTree FindTree(RootFile file, string treePath)
+    {
+        try
+        {
+            return file.GetTree(treePath);
+        }
+        catch (KeyNotFoundException e)
+        {
+            List<string> trees = RootFiles.TreePaths(file.Root);
+            // Suggest by the path without cycles too, which is what a user usually types.
+            IEnumerable<string> candidates = trees.Concat(trees.Select(t => string.Join('/', t.Split('/').Select(p => p.Split(';')[0])))).Distinct();
+            string available = trees.Count == 0 ? "the file has no TTree" : "trees: " + string.Join(", ", trees);
+            throw new InputDataException(file.Path, $"tree '{treePath}'",
+                $"{StripFile(e.Message, file.Path)}{NameSuggestions.DidYouMean(treePath, candidates)}; {available}", e);
+        }
+    }
+
+    private static string StripFile(string message, string path) =>
+        message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
+
+    private static List<RootBranch> Select(RootFile file, RootTree tree, string treePath, string[]? names)
+    {
+        string place = $"tree {treePath}";
+        if (names is null)
+        {
+            var readable = tree.Branches.Where(b => b.IsReadable).ToList();
+            foreach (IGrouping<string, RootBranch> same in readable.GroupBy(b => b.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                Console.Error.WriteLine($"energyreg: warning: {same.Count()} branches are named '{same.Key}'; only the first is dumped");
+            }
+            return [.. readable.DistinctBy(b => b.Name, StringComparer.Ordinal)];
+        }
+        var result = new List<RootBranch>(names.Length);
+        foreach (string name in names)
+        {
+            RootBranch? branch = tree.Branches.FirstOrDefault(b => b.Name == name);
+            if (branch is null)
+            {
+                string all = string.Join(", ", tree.Branches.Select(b => b.Name));
+                throw new InputDataException(file.Path, place,
+                    $"no branch '{name}'{NameSuggestions.DidYouMean(name, tree.Branches.Select(b => b.Name))}; branches: {all}");
+            }
+            if (!branch.IsReadable)
+            {
+                throw new InputDataException(file.Path, place,
+                    $"unsupported: branch {branch.Name} of class {branch.ClassName} ({branch.UnsupportedReason})");
+            }
+            result.Add(branch);
+        }
+        return result;
+    }
+}
+
+/// <summary>Writes one entry of a <see cref="RootArray"/> as a JSON value (the dump contract of docs/cli-root.md).</summary>
+internal static class JsonValues
+{
+    public static void WriteEntry(Utf8JsonWriter writer, RootArray array, int entry)
+    {
+        int itemSize = 1;
+        foreach (int d in array.Shape)
+        {
+            itemSize *= d;
+        }
+        if (array.Offsets is null)
+        {
+            WriteShaped(writer, array, array.Shape, 0, (long)entry * itemSize);
+            return;
+        }
+        long begin = array.Offsets[entry];
+        long end = array.Offsets[entry + 1];
+        writer.WriteStartArray();
+        if (array.InnerOffsets is { } inner)
+        {
+            for (long j = begin; j < end; j++)
+            {
+                writer.WriteStartArray();
+                for (long v = inner[j]; v < inner[j + 1]; v++)
+                {
+                    WriteValue(writer, array.Values, v);
+                }
+                writer.WriteEndArray();
+            }
+        }
+        else
+        {
+            for (long item = begin; item < end; item++)
+            {
+                WriteShaped(writer, array, array.Shape, 0, item * itemSize);
+            }
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Values from <paramref name="at"/> nested by <paramref name="shape"/> from dimension <paramref name="dim"/> on (row-major).</summary>
+    private static void WriteShaped(Utf8JsonWriter writer, RootArray array, int[] shape, int dim, long at)
+    {
+        if (dim == shape.Length)
+        {
+            WriteValue(writer, array.Values, at);
+            return;
+        }
+        long stride = 1;
+        for (int d = dim + 1; d < shape.Length; d++)
+        {
+            stride *= shape[d];
+        }
+        writer.WriteStartArray();
+        for (int i = 0; i < shape[dim]; i++)
+        {
+            WriteShaped(writer, array, shape, dim + 1, at + i * stride);
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, Array values, long i)
+    {
+        // Dispatch on the exact element type: the runtime lets byte[] pass as sbyte[] (and ushort[] as
+        // short[], ...), so type patterns on the arrays would mix up signed and unsigned values.
+        switch (Type.GetTypeCode(values.GetType().GetElementType()))
+        {
+            case TypeCode.Single:
+                WriteFloat(writer, ((float[])values)[i]);
+                break;
+            case TypeCode.Double:
+                WriteDouble(writer, ((double[])values)[i]);
+                break;
+            case TypeCode.Boolean:
+                writer.WriteBooleanValue(((bool[])values)[i]);
+                break;
+            case TypeCode.SByte:
+                writer.WriteNumberValue(((sbyte[])values)[i]);
+                break;
+            case TypeCode.Byte:
+                writer.WriteNumberValue(((byte[])values)[i]);
+                break;
+            case TypeCode.Int16:
+                writer.WriteNumberValue(((short[])values)[i]);
+                break;
+            case TypeCode.UInt16:
+                writer.WriteNumberValue(((ushort[])values)[i]);
+                break;
+            case TypeCode.Int32:
+                writer.WriteNumberValue(((int[])values)[i]);
+                break;
+            case TypeCode.UInt32:
+                writer.WriteNumberValue(((uint[])values)[i]);
+                break;
+            case TypeCode.Int64:
+                writer.WriteNumberValue(((long[])values)[i]);
+                break;
+            case TypeCode.UInt64:
+                writer.WriteNumberValue(((ulong[])values)[i]);
+                break;
+            case TypeCode.String:
+                writer.WriteStringValue(((string[])values)[i]);
+                break;
+            default:
+                throw new NotSupportedException($"unsupported: value type {values.GetType().GetElementType()}");
+        }
+    }
+
+    private static void WriteFloat(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    private static void WriteDouble(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+}

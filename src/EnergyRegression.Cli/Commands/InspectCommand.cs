@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Globalization;
+using EnergyRegression.Cli.Output;
+using EnergyRegression.Plugins;
+using EnergyRegression.Root;
+
+namespace EnergyRegression.Cli.Commands;
+
+/// <summary>
+/// <c>energyreg inspect FILE</c>: the directory tree of a ROOT file (keys with class and cycle) and, for
+/// each TTree, its entries and branches (type, counter, entries, baskets, sizes, why unreadable) — like
+/// uproot's <c>show()</c>. Plain aligned text on stdout; documented in docs/cli-root.md.
+/// </summary>
+internal static class InspectCommand
+{
+    public static Command Create(Option<bool> verbose)
+    {
+        var file = new Argument<string>("file") { Description = "The ROOT file." };
+        var command = new Command("inspect", "Show the keys of a ROOT file and, for each TTree, its entries and branches.") { file };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                string path = parse.GetValue(file)!;
+                RootFiles.EnsureExists(path);
+                using var root = RootFile.Open(path);
+                Inspect(root, Console.Out);
+                Console.Out.Flush();
+                return ExitCodes.Success;
+            }
+            catch (Exception e)
+            {
+                Console.Out.Flush();
+                return ErrorReport.Handle(e, parse.GetValue(verbose));
+            }
+        });
+        return command;
+    }
+
+    private static void Inspect(RootFile file, TextWriter output)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.Path} (ROOT file version {file.Version})"));
+        var trees = new List<(string Path, RootKey Key)>();
+        ListDirectory(file.Root, "", 1, output, trees);
+        foreach ((string path, RootKey key) in trees)
+        {
+            output.WriteLine();
+            RootTree tree;
+            try
+            {
+                tree = file.GetTree(path);
+            }
+            catch (NotSupportedException e)
+            {
+                output.WriteLine($"TTree {path}: {e.Message}");
+                continue;
+            }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"TTree {path}: {tree.Entries} entries, {tree.Branches.Count} branches, title \"{tree.Title}\""));
+            WriteBranches(tree, output);
+        }
+    }
+
+    /// <summary>Prints the keys of a directory (indented by depth) and collects the TTrees as "dir/sub/name;cycle".</summary>
+    private static void ListDirectory(RootDirectory directory, string prefix, int depth, TextWriter output, List<(string, RootKey)> trees)
+    {
+        var rows = directory.Keys.Select(k => (Name: $"{k.Name};{k.Cycle}", Key: k)).ToList();
+        int width = rows.Count == 0 ? 0 : rows.Max(r => r.Name.Length);
+        foreach ((string name, RootKey key) in rows)
+        {
+            string title = key.Title.Length > 0 ? $"  \"{key.Title}\"" : "";
+            output.WriteLine($"{new string(' ', 2 * depth)}{name.PadRight(width)}  {key.ClassName}{title}");
+            if (key.ClassName is "TDirectory" or "TDirectoryFile")
+            {
+                ListDirectory(directory.GetDirectory(name), prefix + key.Name + "/", depth + 1, output, trees);
+            }
+            else if (key.ClassName == "TTree")
+            {
+                trees.Add((prefix + name, key));
+            }
+        }
+    }
+
+    private static void WriteBranches(RootTree tree, TextWriter output)
+    {
+        string[] header = ["branch", "type", "counter", "entries", "baskets", "compressed", "uncompressed", ""];
+        var rows = new List<string[]> { header };
+        foreach (RootBranch b in tree.Branches)
+        {
+            rows.Add([
+                b.Name,
+                b.TypeName.Length > 0 ? b.TypeName : "-",
+                b.Counter?.Name ?? "-",
+                b.Entries.ToString(CultureInfo.InvariantCulture),
+                b.BasketCount.ToString(CultureInfo.InvariantCulture),
+                b.CompressedBytes.ToString(CultureInfo.InvariantCulture),
+                b.UncompressedBytes.ToString(CultureInfo.InvariantCulture),
+                b.IsReadable ? "" : $"unsupported: {b.UnsupportedReason}",
+            ]);
+        }
+        int columns = header.Length;
+        int[] widths = new int[columns];
+        foreach (string[] row in rows)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                widths[c] = Math.Max(widths[c], row[c].Length);
+            }
+        }
+        bool[] rightAligned = [false, false, false, true, true, true, true, false];
+        foreach (string[] row in rows)
+        {
+            var line = new System.Text.StringBuilder("  ");
+            for (int c = 0; c < columns; c++)
+            {
+                if (c > 0)
+                {
+                    line.Append("  ");
+                }
+                line.Append(rightAligned[c] ? row[c].PadLeft(widths[c]) : c == columns - 1 ? row[c] : row[c].PadRight(widths[c]));
+            }
+            output.WriteLine(line.ToString().TrimEnd());
+        }
+    }
+}
+
+/// <summary>Helpers shared by <c>inspect</c> and <c>dump</c>.</summary>
+internal static class RootFiles
+{
+    /// <summary>A missing input file is an input error (exit 4), not a runtime failure.</summary>
+    public static void EnsureExists(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new InputDataException(path, "file", "is a directory, not a ROOT file");
+        }
+        if (!File.Exists(path))
+        {
+            throw new InputDataException(path, "file", "no such file");
+        }
+    }
+
+    /// <summary>Every TTree key of the file, as "dir/sub/name;cycle" (directories at their highest cycle), depth first.</summary>
+    public static List<string> TreePaths(RootDirectory directory, string prefix = "")
+    {
+        var result = new List<string>();
+        foreach (RootKey key in directory.Keys)
+        {
+            string name = $"{key.Name};{key.Cycle}";
+            if (key.ClassName is "TDirectory" or "TDirectoryFile")
+            {
+                result.AddRange(TreePaths(directory.GetDirectory(name), prefix + key.Name + "/"));
+            }
+            else if (key.ClassName == "TTree")
+            {
+                result.Add(prefix + name);
+            }
+        }
+        return result;
+    }
+}
