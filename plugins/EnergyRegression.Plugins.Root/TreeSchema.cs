@@ -165,34 +165,24 @@ internal sealed class TreeSchema
         {
             return branch.UnsupportedReason ?? "not readable";
         }
-        if (branch.TypeName.StartsWith("std::vector<std::vector<", StringComparison.Ordinal))
+        return branch.Layout switch
         {
-            return "vectors of vectors are not supported by event batches yet";
-        }
-        if (branch.TypeName.Contains("string", StringComparison.Ordinal))
-        {
-            return "strings are not supported by event batches yet";
-        }
-        return ElementTypeOf(branch.TypeName) is null ? $"type {branch.TypeName} is not supported by event batches" : null;
+            RootBranchLayout.VectorOfVectors => "vectors of vectors are not supported by event batches yet",
+            RootBranchLayout.String => "strings are not supported by event batches yet",
+            _ when !ScalarConvert.TypesByName.Values.Contains(branch.ElementType) => $"type {branch.TypeName} is not supported by event batches",
+            _ => null,
+        };
     }
 
     private static RootField FieldOf(RootBranch branch, Dictionary<string, string> nameByCounter)
     {
-        string typeName = branch.TypeName;
-        Type elementType = ElementTypeOf(typeName)!;
-        if (branch.Counter is { } counter)
-        {
-            // float32[nElectron][3]: the dimensions after the counter are the per-object shape.
-            int close = typeName.IndexOf(']', StringComparison.Ordinal);
-            return new RootField(branch.Name, typeName, FieldKind.Counted, elementType, Dimensions(typeName[(close + 1)..]),
-                CollectionOf(counter.Name, nameByCounter));
-        }
-        if (typeName.StartsWith("std::vector<", StringComparison.Ordinal))
-        {
-            return new RootField(branch.Name, typeName, FieldKind.Vector, elementType, [], branch.Name);
-        }
-        int open = typeName.IndexOf('[', StringComparison.Ordinal);
-        return new RootField(branch.Name, typeName, FieldKind.Event, elementType, open < 0 ? [] : Dimensions(typeName[open..]), null);
+        int[] shape = [.. branch.Shape];
+        return branch.Counter is { } counter
+            // float32[nElectron][3]: the library's shape is the per-object shape.
+            ? new RootField(branch.Name, branch.TypeName, FieldKind.Counted, branch.ElementType, shape, CollectionOf(counter.Name, nameByCounter))
+            : branch.Layout == RootBranchLayout.Vector
+                ? new RootField(branch.Name, branch.TypeName, FieldKind.Vector, branch.ElementType, [], branch.Name)
+                : new RootField(branch.Name, branch.TypeName, FieldKind.Event, branch.ElementType, shape, null);
     }
 
     private static string CollectionOf(string counter, Dictionary<string, string> nameByCounter)
@@ -203,33 +193,6 @@ internal sealed class TreeSchema
         }
         // NanoAOD: nElectron → Electron; also NJet → Jet (uproot's HZZ sample).
         return counter.Length > 1 && counter[0] is 'n' or 'N' ? counter[1..] : counter;
-    }
-
-    /// <summary>The element type of "float32", "int32[3][4]", "float32[nX]", "std::vector&lt;float64&gt;"; null if unsupported.</summary>
-    private static Type? ElementTypeOf(string typeName)
-    {
-        string name = typeName;
-        if (name.StartsWith("std::vector<", StringComparison.Ordinal) && name.EndsWith('>'))
-        {
-            name = name["std::vector<".Length..^1];
-        }
-        int open = name.IndexOf('[', StringComparison.Ordinal);
-        if (open >= 0)
-        {
-            name = name[..open];
-        }
-        return ScalarConvert.TypesByName.TryGetValue(name, out Type? type) ? type : null;
-    }
-
-    /// <summary>"[3][4]" → [3, 4].</summary>
-    private static int[] Dimensions(string text)
-    {
-        var shape = new List<int>();
-        foreach (string part in text.Split('[', StringSplitOptions.RemoveEmptyEntries))
-        {
-            shape.Add(int.Parse(part.TrimEnd(']'), System.Globalization.CultureInfo.InvariantCulture));
-        }
-        return [.. shape];
     }
 
     private static void CheckCollectionNames(List<RootField> fields, RootTree tree, string file)

@@ -33,6 +33,23 @@ public sealed class RootBranch
     /// <summary>The value type: "float32", "int32[28][28]", "float32[nElectron]", "std::vector&lt;float32&gt;", "std::vector&lt;std::vector&lt;float64&gt;&gt;", "string".</summary>
     public string TypeName => _interpretation.TypeName;
 
+    /// <summary>How the values of one entry are laid out (what <see cref="Read"/> returns).</summary>
+    public RootBranchLayout Layout => _interpretation.Layout switch
+    {
+        Reading.Layout.Fixed => RootBranchLayout.Fixed,
+        Reading.Layout.Counted => RootBranchLayout.Counted,
+        Reading.Layout.Vector => RootBranchLayout.Vector,
+        Reading.Layout.VectorVector => RootBranchLayout.VectorOfVectors,
+        Reading.Layout.String => RootBranchLayout.String,
+        _ => RootBranchLayout.Unsupported,
+    };
+
+    /// <summary>The CLR type of one value (as <see cref="RootArray.ElementType"/> will be).</summary>
+    public Type ElementType => Interpretation.ClrType(_interpretation.Kind);
+
+    /// <summary>Fixed dimensions per entry, or per item of a jagged branch (as <see cref="RootArray.Shape"/> will be).</summary>
+    public IReadOnlyList<int> Shape => _interpretation.Shape;
+
     /// <summary>The branch holding the counter of a C-style variable-length array, else null.</summary>
     public RootBranch? Counter { get; private set; }
 
@@ -49,7 +66,7 @@ public sealed class RootBranch
     public long UncompressedBytes => _model.TotBytes;
 
     /// <summary>Whether <see cref="Read"/> can decode this branch.</summary>
-    public bool IsReadable => _interpretation.Layout != Layout.None && UnsupportedReason is null;
+    public bool IsReadable => _interpretation.Layout != Reading.Layout.None && UnsupportedReason is null;
 
     /// <summary>Why the branch cannot be read, when <see cref="IsReadable"/> is false.</summary>
     public string? UnsupportedReason { get; private set; }
@@ -59,7 +76,7 @@ public sealed class RootBranch
         UnsupportedReason = _interpretation.Unsupported;
         if (_interpretation.CounterLeaf is { } leaf)
         {
-            if (leafOwners.TryGetValue(leaf, out RootBranch? owner) && owner._interpretation is { Layout: Layout.Fixed, Shape.Length: 0 } ci
+            if (leafOwners.TryGetValue(leaf, out RootBranch? owner) && owner._interpretation is { Layout: Reading.Layout.Fixed, Shape.Length: 0 } ci
                 && ci.Kind is ValueKind.Int8 or ValueKind.UInt8 or ValueKind.Int16 or ValueKind.UInt16 or ValueKind.Int32 or ValueKind.UInt32 or ValueKind.Int64)
             {
                 Counter = owner;
