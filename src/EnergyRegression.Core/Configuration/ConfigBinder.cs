@@ -220,7 +220,8 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
                 return match.Value[1..];
             }
             string name = match.Groups["name"].Value;
-            if (variables.TryGetValue(name, out string? value) || Environment.GetEnvironmentVariable(name) is { } env && (value = env) is not null)
+            string? value = variables.GetValueOrDefault(name) ?? Environment.GetEnvironmentVariable(name);
+            if (value is not null)
             {
                 return value;
             }

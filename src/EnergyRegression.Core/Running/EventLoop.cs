@@ -152,10 +152,12 @@ public sealed class EventLoop(Chain chain, IProgressDisplay progress)
                 {
                     try
                     {
+                        // Each stage's "after" counts are the next stage's "before": count once per stage.
+                        BatchCounts counts = CutFlowStep.Count(item.Batch);
                         for (int i = 0; i < _chain.Stages.Count; i++)
                         {
                             token.ThrowIfCancellationRequested();
-                            RunStage(_chain.Stages[i], stageSteps[i], item.Batch);
+                            counts = RunStage(_chain.Stages[i], stageSteps[i], item.Batch, counts);
                         }
                     }
                     catch
@@ -251,9 +253,9 @@ public sealed class EventLoop(Chain chain, IProgressDisplay progress)
         return new EventLoopResult(eventsRead, eventsWritten, cutFlow, started.Elapsed);
     }
 
-    private static void RunStage(ChainStep step, CutFlowStep counts, EventBatch batch)
+    /// <summary>Runs one stage on a batch, records its cut-flow row and returns the counts after it.</summary>
+    private static BatchCounts RunStage(ChainStep step, CutFlowStep row, EventBatch batch, BatchCounts before)
     {
-        BatchCounts before = CutFlowStep.Count(batch);
         long firstEntry = batch.FirstEntry;
         try
         {
@@ -278,6 +280,8 @@ public sealed class EventLoop(Chain chain, IProgressDisplay progress)
         {
             throw step.Translate(e, $"processing the batch of input entries from {firstEntry}");
         }
-        counts.Record(before, CutFlowStep.Count(batch));
+        BatchCounts after = CutFlowStep.Count(batch);
+        row.Record(before, after);
+        return after;
     }
 }
