@@ -11,6 +11,9 @@ public sealed class RootBranch
     private readonly RootTree _tree;
     private readonly BranchModel _model;
     private readonly Interpretation _interpretation;
+    private readonly Lock _cacheLock = new();
+    private (int Index, BasketData Data)? _lastBasket;
+    private int _basketsLoaded;
 
     internal RootBranch(RootFile file, RootTree tree, BranchModel model, Interpretation interpretation, string name)
     {
@@ -152,19 +155,40 @@ public sealed class RootBranch
         return list;
     }
 
+    /// <summary>
+    /// Loads the baskets of <paramref name="needed"/>, reusing the branch's last decompressed basket: reading a
+    /// tree in consecutive entry ranges smaller than a basket then decompresses every basket once, not once per range.
+    /// </summary>
     private BasketData[] LoadBaskets(List<(long First, long End, int Index)> needed)
     {
         var result = new BasketData[needed.Count];
         void LoadOne(int k)
         {
             (long first, long end, int index) = needed[k];
-            result[k] = index < 0
-                ? BasketData.FromEmbedded(_model.Embedded[-1 - index], first)
-                : BasketData.Load(_file.Source, _file.Path, Name, _model.BasketSeek[index], _model.BasketBytes[index], first, checked((int)(end - first)));
+            if (result[k] is not null)
+            {
+                return;
+            }
+            if (index < 0)
+            {
+                result[k] = BasketData.FromEmbedded(_model.Embedded[-1 - index], first);
+                return;
+            }
+            result[k] = BasketData.Load(_file.Source, _file.Path, Name, _model.BasketSeek[index], _model.BasketBytes[index], first, checked((int)(end - first)));
+            Interlocked.Increment(ref _basketsLoaded);
+
         }
         try
         {
-            if (needed.Count <= 1)
+            lock (_cacheLock)
+            {
+                int hit = _lastBasket is { } cached ? needed.FindIndex(s => s.Index == cached.Index) : -1;
+                if (hit >= 0)
+                {
+                    result[hit] = _lastBasket!.Value.Data.Share();
+                }
+            }
+            if (needed.Count(s => s.Index >= 0) <= 1)
             {
                 for (int k = 0; k < needed.Count; k++)
                 {
@@ -182,6 +206,18 @@ public sealed class RootBranch
                     ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
                 }
             }
+            int last = needed.Count - 1;
+            if (last >= 0 && needed[last].Index >= 0)
+            {
+                lock (_cacheLock)
+                {
+                    if (_lastBasket?.Index != needed[last].Index)
+                    {
+                        _lastBasket?.Data.Dispose();
+                        _lastBasket = (needed[last].Index, result[last].Share());
+                    }
+                }
+            }
             return result;
         }
         catch
@@ -193,6 +229,9 @@ public sealed class RootBranch
             throw;
         }
     }
+
+    /// <summary>How many free baskets this branch has read and decompressed so far (tests of the basket cache).</summary>
+    internal int BasketsLoaded => _basketsLoaded;
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({TypeName})";

@@ -138,7 +138,30 @@ public sealed class RootFile : IDisposable
         byte[] data = ReadObject(key, structure);
         var r = new BigEndianReader(data, Path, structure, key.SeekKey, key.KeyLen, decompressed: true);
         List<object?> items = new ObjectParser().ReadList(ref r);
-        return [.. items.OfType<StreamerInfoModel>().Select(s => new RootStreamerInfo(s.ClassName, s.ClassVersion, s.CheckSum))];
+        return [.. items.OfType<StreamerInfoModel>().Select(s => new RootStreamerInfo(s.ClassName, s.ClassVersion, s.CheckSum, s.Elements))];
+    }
+
+    /// <summary>
+    /// The streamer info of <paramref name="className"/> (the highest class version when there are several), or
+    /// null with the reason when the file has none or its streamer-info list cannot be read.
+    /// </summary>
+    internal RootStreamerInfo? FindStreamerInfo(string className, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            RootStreamerInfo? found = StreamerInfos.Where(s => s.ClassName == className).MaxBy(s => s.ClassVersion);
+            if (found is null)
+            {
+                problem = $"the file has no streamer info for class {className}";
+            }
+            return found;
+        }
+        catch (RootFormatException e)
+        {
+            problem = $"the streamer-info list cannot be read ({e.Message})";
+            return null;
+        }
     }
 
     /// <inheritdoc />

@@ -37,12 +37,16 @@ public sealed class RootKey
 /// <summary>A class description from the file's streamer-info list (TStreamerInfo).</summary>
 public sealed class RootStreamerInfo
 {
-    internal RootStreamerInfo(string className, int classVersion, uint checkSum)
+    internal RootStreamerInfo(string className, int classVersion, uint checkSum, IReadOnlyList<Format.StreamerElementModel> elements)
     {
         ClassName = className;
         ClassVersion = classVersion;
         CheckSum = checkSum;
+        Elements = elements;
     }
+
+    /// <summary>The members of the class, in streaming order.</summary>
+    internal IReadOnlyList<Format.StreamerElementModel> Elements { get; }
 
     /// <summary>The class described, e.g. "TTree" or "vector&lt;float&gt;".</summary>
     public string ClassName { get; }

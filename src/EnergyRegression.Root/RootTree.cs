@@ -8,8 +8,11 @@ public sealed class RootTree
 {
     private readonly Dictionary<string, RootBranch> _byName = new(StringComparer.Ordinal);
 
+    private readonly Func<BranchModel, (StreamerElementModel? Element, string? Problem)> _elementOf;
+
     internal RootTree(RootFile file, TreeModel model)
     {
+        _elementOf = b => FindElement(file, b);
         Name = model.Name;
         Title = model.Title;
         Entries = model.Entries;
@@ -29,7 +32,7 @@ public sealed class RootTree
 
     private void Add(RootFile file, BranchModel model, List<RootBranch> all, Dictionary<LeafModel, RootBranch> leafOwners)
     {
-        var branch = new RootBranch(file, this, model, Interpretation.For(model, null), model.Name);
+        var branch = new RootBranch(file, this, model, Interpretation.For(model, null, _elementOf), model.Name);
         all.Add(branch);
         foreach (LeafModel leaf in model.Leaves)
         {
@@ -40,13 +43,36 @@ public sealed class RootTree
             // A leaf list: every leaf is readable on its own as "branch.leaf".
             foreach (LeafModel leaf in model.Leaves)
             {
-                all.Add(new RootBranch(file, this, model, Interpretation.For(model, leaf), $"{model.Name}.{leaf.Name}"));
+                all.Add(new RootBranch(file, this, model, Interpretation.For(model, leaf, _elementOf), $"{model.Name}.{leaf.Name}"));
             }
         }
         foreach (BranchModel sub in model.Branches)
         {
             Add(file, sub, all, leafOwners);
         }
+    }
+
+    /// <summary>
+    /// The streamer element describing the member a split branch holds: element fID of its class's streamer
+    /// info when the name agrees, else the element of that name ("P3.Px" → member Px of class P3).
+    /// </summary>
+    private static (StreamerElementModel? Element, string? Problem) FindElement(RootFile file, BranchModel b)
+    {
+        string cls = b.ElementClassName ?? "";
+        RootStreamerInfo? info = file.FindStreamerInfo(cls, out string? problem);
+        if (info is null)
+        {
+            return (null, problem);
+        }
+        string member = b.Name[(b.Name.LastIndexOf('.') + 1)..];
+        int bracket = member.IndexOf('[', StringComparison.Ordinal);
+        member = bracket >= 0 ? member[..bracket] : member;
+        if (b.Id >= 0 && b.Id < info.Elements.Count && info.Elements[b.Id].Name == member)
+        {
+            return (info.Elements[b.Id], null);
+        }
+        StreamerElementModel? byName = info.Elements.FirstOrDefault(e => e.Name == member);
+        return byName is not null ? (byName, null) : (null, $"the streamer info of {cls} has no member '{member}'");
     }
 
     /// <summary>The tree's name.</summary>

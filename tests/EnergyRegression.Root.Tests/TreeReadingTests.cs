@@ -205,6 +205,25 @@ public class TreeReadingTests
         }
     }
 
+    [Theory]
+    [InlineData("uproot-HZZ-zlib.root", "Muon_Px")]
+    [InlineData("uproot-HZZ-lz4.root", "MET_px")]
+    [InlineData("uproot-Zmumu-zstd.root", "px1")]
+    public void Consecutive_small_ranges_decompress_each_basket_once(string file, string branch)
+    {
+        using RootFile f = TestData.Open(file);
+        RootArray full = f.GetTree("events").GetBranch(branch).Read(0, f.GetTree("events").Entries);
+        RootBranch b = f.GetTree("events").GetBranch(branch);
+        var parts = new List<Array>();
+        for (long s = 0; s < b.Entries; s += 20)
+        {
+            parts.Add(b.Read(s, Math.Min(b.Entries, s + 20)).Values);
+        }
+        Assert.True(b.Entries / 20 > 2 * b.BasketCount);
+        Assert.Equal(b.BasketCount, b.BasketsLoaded);
+        Assert.Equal(full.Values.Cast<object>(), parts.SelectMany(p => p.Cast<object>()));
+    }
+
     private static Array Slice(Array a, long from, long to)
     {
         var r = Array.CreateInstance(a.GetType().GetElementType()!, to - from);

@@ -144,6 +144,10 @@ internal sealed class ObjectParser
                 return ReadEmbeddedBasket(ref r);
             case "TStreamerInfo":
                 return ReadStreamerInfo(ref r);
+            case "TStreamerBase" or "TStreamerBasicType" or "TStreamerBasicPointer" or "TStreamerLoop" or "TStreamerObject"
+                or "TStreamerObjectPointer" or "TStreamerObjectAny" or "TStreamerObjectAnyPointer" or "TStreamerString"
+                or "TStreamerSTL" or "TStreamerSTLstring" or "TStreamerArtificial":
+                return ReadStreamerElement(ref r, className);
             default:
                 if (className.StartsWith("TLeaf", StringComparison.Ordinal))
                 {
@@ -241,14 +245,63 @@ internal sealed class ObjectParser
         return items;
     }
 
-    private static StreamerInfoModel ReadStreamerInfo(ref BigEndianReader r)
+    /// <summary>TStreamerInfo (v9): TNamed, fCheckSum, fClassVersion, fElements (a TObjArray pointer).</summary>
+    private StreamerInfoModel ReadStreamerInfo(ref BigEndianReader r)
     {
         r.ReadVersion(out int end);
         (string name, _) = ReadTNamed(ref r);
         uint checkSum = r.ReadUInt32();
         int classVersion = r.ReadInt32();
-        r.SkipTo(end); // fElements: not modelled yet
-        return new StreamerInfoModel(name, classVersion, checkSum);
+        var elements = ReadObjectAny(ref r) is List<object?> list ? list.OfType<StreamerElementModel>().ToList() : [];
+        r.SkipTo(end);
+        return new StreamerInfoModel(name, classVersion, checkSum, elements);
+    }
+
+    /// <summary>A TStreamerElement subclass: its own version, the TStreamerElement base, then the subclass's members.</summary>
+    private static StreamerElementModel ReadStreamerElement(ref BigEndianReader r, string className)
+    {
+        r.ReadVersion(out int end);
+        if (className == "TStreamerSTLstring")
+        {
+            r.ReadVersion(out _); // the TStreamerSTL base, itself versioned
+        }
+        short version = r.ReadVersion(out int baseEnd);
+        (string name, string title) = ReadTNamed(ref r);
+        int type = r.ReadInt32();
+        r.ReadInt32(); // fSize
+        int arrayLength = r.ReadInt32();
+        int arrayDim = r.ReadInt32();
+        int[] maxIndex;
+        if (version == 1)
+        {
+            maxIndex = ReadInt32Array(ref r, r.CheckCount(r.ReadInt32(), 4, "fMaxIndex", 5), "fMaxIndex");
+        }
+        else
+        {
+            maxIndex = ReadInt32Array(ref r, 5, "fMaxIndex");
+        }
+        string typeName = r.ReadTString();
+        r.SkipTo(baseEnd);
+        if (arrayDim is < 0 or > 5 || arrayLength < 0)
+        {
+            throw r.Error($"streamer element {name}: fArrayDim {arrayDim} / fArrayLength {arrayLength} out of range");
+        }
+        string? countName = null;
+        int stlType = 0;
+        int containedType = 0;
+        if (className is "TStreamerBasicPointer" or "TStreamerLoop")
+        {
+            r.ReadInt32(); // fCountVersion
+            countName = r.ReadTString();
+            r.ReadTString(); // fCountClass
+        }
+        else if (className is "TStreamerSTL" or "TStreamerSTLstring")
+        {
+            stlType = r.ReadInt32();
+            containedType = r.ReadInt32();
+        }
+        r.SkipTo(end);
+        return new StreamerElementModel(className, name, title, type, typeName, arrayLength, maxIndex[..arrayDim], countName, stlType, containedType);
     }
 
     /// <summary>TTree v16–20 (member order per uproot models/TTree.py / ROOT's TTree streamer info).</summary>

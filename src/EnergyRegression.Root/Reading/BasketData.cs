@@ -5,11 +5,16 @@ using EnergyRegression.Root.IO;
 
 namespace EnergyRegression.Root.Reading;
 
-/// <summary>One basket's uncompressed content: the data bytes (up to the border fLast − fKeylen) and, when stored, the per-entry byte offsets.</summary>
+/// <summary>
+/// One basket's uncompressed content: the data bytes (up to the border fLast − fKeylen) and, when stored,
+/// the per-entry byte offsets. Reference counted: each holder (a read in progress, a branch's cache of its
+/// last basket) disposes its share once, and the pooled buffers go back when the last share is disposed.
+/// </summary>
 internal sealed class BasketData : IDisposable
 {
     private byte[]? _rented1;
     private byte[]? _rented2;
+    private int _shares = 1;
 
     public required byte[] Buffer { get; init; }
     public required int Start { get; init; }
@@ -132,8 +137,19 @@ internal sealed class BasketData : IDisposable
         }
     }
 
+    /// <summary>Another share of this basket, to be disposed by its new holder.</summary>
+    public BasketData Share()
+    {
+        Interlocked.Increment(ref _shares);
+        return this;
+    }
+
     public void Dispose()
     {
+        if (Interlocked.Decrement(ref _shares) != 0)
+        {
+            return;
+        }
         if (_rented1 is not null)
         {
             ArrayPool<byte>.Shared.Return(_rented1);

@@ -17,7 +17,7 @@ internal static class BasketDecoder
             Layout.Fixed => DecodeFixed(file, branch, it, baskets, start, stop),
             Layout.Counted => DecodeCounted(file, branch, it, baskets, start, stop, counter!),
             Layout.Vector or Layout.VectorVector => DecodeVector(file, branch, it, baskets, start, stop),
-            Layout.String => DecodeStrings(file, branch, baskets, start, stop),
+            Layout.String => DecodeStrings(file, branch, it, baskets, start, stop),
             _ => throw new NotSupportedException($"unsupported: branch {branch} ({it.Unsupported})"),
         };
     }
@@ -55,7 +55,7 @@ internal static class BasketDecoder
                 }
             }
         }
-        return new RootArray(Interpretation.ClrType(it.Kind), Convert(it.Kind, raw), it.Shape, null, null);
+        return new RootArray(Interpretation.ClrType(it.Kind), Convert(it, raw), it.Shape, null, null);
     }
 
     private static RootArray DecodeCounted(string file, string branch, Interpretation it, BasketData[] baskets, long start, long stop, RootBranch counter)
@@ -81,22 +81,30 @@ internal static class BasketDecoder
             {
                 int begin;
                 int length;
+                int header = it.EntryHeaderBytes;
                 if (b.Offsets is not null)
                 {
                     begin = b.Offsets[e - b.FirstEntry];
                     length = b.Offsets[e - b.FirstEntry + 1] - begin;
+                    position = begin + length;
+                    if (length < header)
+                    {
+                        throw Error(file, branch, b, $"entry {e} holds {length} bytes, less than its {header}-byte header");
+                    }
+                    begin += header;
+                    length -= header;
                 }
                 else
                 {
                     long c = counts![e - countsFrom];
-                    if (c < 0 || c * it.FieldBytes > b.Length - position)
+                    if (c < 0 || c * it.FieldBytes + header > b.Length - position)
                     {
                         throw Error(file, branch, b, $"counter value {c} at entry {e} runs past the basket's {b.Length} bytes");
                     }
-                    begin = position;
+                    begin = position + header;
                     length = (int)c * it.FieldBytes;
+                    position = begin + length;
                 }
-                position = begin + length;
                 if (e < from)
                 {
                     continue;
@@ -112,14 +120,21 @@ internal static class BasketDecoder
             }
         }
         byte[] raw = Gather(segments, totalBytes);
-        return new RootArray(Interpretation.ClrType(it.Kind), Convert(it.Kind, raw), it.Shape, offsets, null);
+        return new RootArray(Interpretation.ClrType(it.Kind), Convert(it, raw), it.Shape, offsets, null);
     }
 
+    /// <summary>
+    /// std::vector&lt;T&gt; and std::vector&lt;std::vector&lt;T&gt;&gt; (per TBufferFile::WriteFastArray in object-wise
+    /// STL streaming): each entry is a byte count + version, an int32 size, then the items; an inner vector is an
+    /// int32 size and its values. Strings are TString-encoded (length byte, 255 → int32 length).
+    /// </summary>
     private static RootArray DecodeVector(string file, string branch, Interpretation it, BasketData[] baskets, long start, long stop)
     {
         bool nested = it.Layout == Layout.VectorVector;
+        bool strings = it.Kind == ValueKind.String;
         int size = it.ValueSize;
         var segments = new List<Segment>();
+        var texts = strings ? new List<string>() : null;
         long[] offsets = new long[stop - start + 1];
         var inner = nested ? new List<long> { 0 } : null;
         int k = 0;
@@ -146,24 +161,24 @@ internal static class BasketDecoder
                         throw new NotSupportedException($"unsupported: branch {branch} (member-wise streamed std::vector)");
                     }
                     int n = r.CheckCount(r.ReadInt32(), nested ? 4 : size, "std::vector size");
-                    if (nested)
+                    for (int j = 0; j < (nested ? n : 1); j++)
                     {
-                        for (int j = 0; j < n; j++)
+                        int m = nested ? r.CheckCount(r.ReadInt32(), size, "inner std::vector size") : n;
+                        if (strings)
                         {
-                            int m = r.CheckCount(r.ReadInt32(), size, "inner std::vector size");
+                            for (int i = 0; i < m; i++)
+                            {
+                                texts!.Add(ReadString(ref r));
+                            }
+                        }
+                        else
+                        {
                             segments.Add(new Segment(b, begin + r.Position, m * size));
                             r.Skip(m * (long)size);
-                            values += m;
                             totalBytes += m * (long)size;
-                            inner!.Add(values);
                         }
-                    }
-                    else
-                    {
-                        segments.Add(new Segment(b, begin + r.Position, n * size));
-                        r.Skip(n * (long)size);
-                        values += n;
-                        totalBytes += n * (long)size;
+                        values += m;
+                        inner?.Add(values);
                     }
                     outerItems += n;
                     r.SkipTo(objectEnd);
@@ -171,11 +186,22 @@ internal static class BasketDecoder
                 offsets[++k] = outerItems;
             }
         }
-        byte[] raw = Gather(segments, totalBytes);
-        return new RootArray(Interpretation.ClrType(it.Kind), Convert(it.Kind, raw), [], offsets, inner?.ToArray());
+        Array result = strings ? texts!.ToArray() : Convert(it, Gather(segments, totalBytes));
+        return new RootArray(Interpretation.ClrType(it.Kind), result, [], offsets, inner?.ToArray());
     }
 
-    private static RootArray DecodeStrings(string file, string branch, BasketData[] baskets, long start, long stop)
+    /// <summary>A TString-encoded string: a length byte (255 → an int32 length follows), then the bytes, as UTF-8.</summary>
+    private static string ReadString(ref BigEndianReader r)
+    {
+        int n = r.ReadByte();
+        if (n == 255)
+        {
+            n = r.ReadInt32();
+        }
+        return Encoding.UTF8.GetString(r.ReadBytes(r.CheckCount(n, 1, "string")));
+    }
+
+    private static RootArray DecodeStrings(string file, string branch, Interpretation it, BasketData[] baskets, long start, long stop)
     {
         string[] result = new string[stop - start];
         int k = 0;
@@ -183,21 +209,22 @@ internal static class BasketDecoder
         {
             (long from, long to) = Overlap(b, start, stop);
             var r = new BigEndianReader(b.Data, file, $"TBasket of branch {branch}", b.FileOffset, 0, decompressed: true);
-            for (long e = b.FirstEntry; e < to; e++)
+            for (long e = b.Offsets is not null ? from : b.FirstEntry; e < to; e++)
             {
                 if (b.Offsets is not null)
                 {
                     r.Seek(b.Offsets[e - b.FirstEntry]);
                 }
-                int n = r.ReadByte();
-                if (n == 255)
+                int objectEnd = -1;
+                if (it.StringHeader)
                 {
-                    n = r.ReadInt32();
+                    r.ReadVersion(out objectEnd);
                 }
-                ReadOnlySpan<byte> chars = r.ReadBytes(r.CheckCount(n, 1, "string"));
+                string text = ReadString(ref r);
+                r.SkipTo(objectEnd);
                 if (e >= from)
                 {
-                    result[k++] = Encoding.UTF8.GetString(chars);
+                    result[k++] = text;
                 }
             }
         }
@@ -231,6 +258,9 @@ internal static class BasketDecoder
         long[] a => a,
         _ => throw new InvalidOperationException("counter branch is not an integer"),
     };
+
+    /// <summary>Stored big-endian bytes to a native array of the branch's value type.</summary>
+    private static Array Convert(Interpretation it, byte[] raw) => it.Packed is { } packed ? packed.Decode(raw) : Convert(it.Kind, raw);
 
     /// <summary>Big-endian bytes to a native array of the value type (BinaryPrimitives.ReverseEndianness over spans).</summary>
     internal static Array Convert(ValueKind kind, byte[] raw)

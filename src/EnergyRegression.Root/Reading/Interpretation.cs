@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using EnergyRegression.Root.Format;
 
+
 namespace EnergyRegression.Root.Reading;
 
 /// <summary>The type of one stored value.</summary>
@@ -36,8 +37,17 @@ internal sealed partial class Interpretation
     public string? Unsupported { get; private init; }
     public LeafModel? CounterLeaf { get; private init; }
 
-    /// <summary>Bytes of one value (1 for bool and strings' characters).</summary>
-    public int ValueSize => SizeOf(Kind);
+    /// <summary>Double32_t / Float16_t storage, when the values are packed.</summary>
+    public PackedFloat? Packed { get; private init; }
+
+    /// <summary>Bytes before each entry's values of a counted array (1 for a split <c>T* x; //[n]</c> member).</summary>
+    public int EntryHeaderBytes { get; private init; }
+
+    /// <summary>Each string is preceded by a byte count + version header (a split <c>std::string</c> member).</summary>
+    public bool StringHeader { get; private init; }
+
+    /// <summary>Bytes of one stored value (1 for bool and strings' characters; 3 or 4 for packed floats).</summary>
+    public int ValueSize => Packed?.StoredBytes ?? SizeOf(Kind);
 
     public static int SizeOf(ValueKind k) => k switch
     {
@@ -74,7 +84,11 @@ internal sealed partial class Interpretation
 
     private static Interpretation Fail(string typeName, string reason) => new() { Layout = Layout.None, TypeName = typeName, Unsupported = reason };
 
-    public static Interpretation For(BranchModel b, LeafModel? leafOfList)
+    /// <summary>
+    /// Works out how to read <paramref name="b"/> (or one leaf of its leaf list). <paramref name="elementOf"/>
+    /// finds the streamer element of a split-object member, or says why there is none.
+    /// </summary>
+    public static Interpretation For(BranchModel b, LeafModel? leafOfList, Func<BranchModel, (StreamerElementModel? Element, string? Problem)> elementOf)
     {
         if (leafOfList is not null)
         {
@@ -91,7 +105,7 @@ internal sealed partial class Interpretation
         }
         if (b.ClassName == "TBranchElement")
         {
-            return ForElement(b);
+            return ForElement(b, elementOf);
         }
         return Fail(b.ClassName, $"branch class {b.ClassName} is not supported");
     }
@@ -104,7 +118,16 @@ internal sealed partial class Interpretation
             return Fail(leaf.ClassName, $"leaf class {leaf.ClassName} is not supported");
         }
         ValueKind k = kind.Value;
-        List<string> dims = Dimensions(leaf.Title.Length > 0 && leaf.Title.Contains('[', StringComparison.Ordinal) ? leaf.Title : leaf.Name);
+        PackedFloat? packed = leaf.ClassName switch
+        {
+            "TLeafD32" => PackedFloat.FromTitle(leaf.Title, isFloat16: false),
+            "TLeafF16" => PackedFloat.FromTitle(leaf.Title, isFloat16: true),
+            _ => null,
+        };
+        int valueSize = packed?.StoredBytes ?? SizeOf(k);
+        string typeName = packed?.Describe() ?? NameOf(k);
+        var dims = Dimensions(leaf.Title.Length > 0 && leaf.Title.Contains('[', StringComparison.Ordinal) ? leaf.Title : leaf.Name)
+            .Where(d => !d.Contains(',', StringComparison.Ordinal)).ToList();
         if (k == ValueKind.String)
         {
             return leaf.Count is null
@@ -124,17 +147,17 @@ internal sealed partial class Interpretation
             }
             return new Interpretation
             {
-                Layout = Layout.Counted, Kind = k, Shape = inner, CounterLeaf = leaf.Count,
-                FieldBytes = SizeOf(k) * inner.Aggregate(1, (a, c) => a * c),
-                TypeName = NameOf(k) + $"[{leaf.Count.Name}]" + string.Concat(inner.Select(v => $"[{v}]")),
+                Layout = Layout.Counted, Kind = k, Shape = inner, CounterLeaf = leaf.Count, Packed = packed,
+                FieldBytes = valueSize * inner.Aggregate(1, (a, c) => a * c),
+                TypeName = typeName + $"[{leaf.Count.Name}]" + string.Concat(inner.Select(v => $"[{v}]")),
             };
         }
         int[] shape = FixedShape(dims, leaf.Len);
-        int bytes = SizeOf(k) * Math.Max(1, leaf.Len);
+        int bytes = valueSize * Math.Max(1, leaf.Len);
         return new Interpretation
         {
-            Layout = Layout.Fixed, Kind = k, Shape = shape, EntryBytes = bytes, FieldBytes = bytes,
-            TypeName = NameOf(k) + string.Concat(shape.Select(v => $"[{v}]")),
+            Layout = Layout.Fixed, Kind = k, Shape = shape, EntryBytes = bytes, FieldBytes = bytes, Packed = packed,
+            TypeName = typeName + string.Concat(shape.Select(v => $"[{v}]")),
         };
     }
 
@@ -163,67 +186,140 @@ internal sealed partial class Interpretation
             {
                 targetOffset = offset;
             }
-            offset += SizeOf(k.Value) * Math.Max(1, leaf.Len);
+            offset += ForLeaf(leaf).EntryBytes;
         }
         Interpretation single = ForLeaf(target);
         return new Interpretation
         {
             Layout = Layout.Fixed, Kind = single.Kind, Shape = single.Shape, EntryBytes = offset, FieldOffset = targetOffset,
-            FieldBytes = single.FieldBytes, TypeName = single.TypeName,
+            FieldBytes = single.FieldBytes, TypeName = single.TypeName, Packed = single.Packed,
         };
     }
 
-    private static Interpretation ForElement(BranchModel b)
+    private static Interpretation ForElement(BranchModel b, Func<BranchModel, (StreamerElementModel? Element, string? Problem)> elementOf)
     {
         string cls = (b.ElementClassName ?? "").Replace(" ", "", StringComparison.Ordinal);
         if (b.Branches.Count > 0)
         {
             return Fail(cls, "split object or collection: read its sub-branches");
         }
-        if (b.BranchCount is null && b.Type == 0 && b.StreamerType is >= 1 and <= 18)
+        if (b.Id < 0)
         {
-            ValueKind? k = KindOfStreamerType(b.StreamerType);
-            if (k is not null && b.Leaves.Count == 1)
-            {
-                return new Interpretation
-                {
-                    Layout = Layout.Fixed, Kind = k.Value, EntryBytes = SizeOf(k.Value), FieldBytes = SizeOf(k.Value), TypeName = NameOf(k.Value),
-                };
-            }
+            // A whole object on its own branch: the class says what it is.
+            return ForClass(cls, header: false) ?? Fail(cls, $"class '{cls}' is not supported (readable: numbers, strings, and std::vector or std::set of those, nested at most twice)");
         }
-        if (b.BranchCount is null && b.Type == 0 && b.StreamerType is >= 21 and <= 38 && b.Leaves.Count == 1)
+        if (b.Type != 0)
         {
-            ValueKind? k = KindOfStreamerType(b.StreamerType - 20);
-            if (k is not null)
-            {
-                int[] shape = FixedShape(Dimensions(b.Leaves[0].Title), b.Leaves[0].Len);
-                int n = Math.Max(1, shape.Aggregate(1, (a, c) => a * c));
-                return new Interpretation
-                {
-                    Layout = Layout.Fixed, Kind = k.Value, Shape = shape, EntryBytes = SizeOf(k.Value) * n, FieldBytes = SizeOf(k.Value) * n,
-                    TypeName = NameOf(k.Value) + string.Concat(shape.Select(v => $"[{v}]")),
-                };
-            }
+            return Fail(cls, $"member of a split collection (fType {b.Type}, fStreamerType {b.StreamerType}) is not supported");
         }
-        if (b.Id == -1 && b.StreamerType == -1 && cls.StartsWith("vector<", StringComparison.Ordinal))
-        {
-            string inner = cls["vector<".Length..^1];
-            if (inner.StartsWith("vector<", StringComparison.Ordinal) && inner.EndsWith('>'))
-            {
-                ValueKind? k2 = KindOfCppName(inner["vector<".Length..^1]);
-                if (k2 is not null)
-                {
-                    return new Interpretation { Layout = Layout.VectorVector, Kind = k2.Value, TypeName = $"std::vector<std::vector<{NameOf(k2.Value)}>>" };
-                }
-            }
-            ValueKind? k = KindOfCppName(inner);
-            if (k is not null)
-            {
-                return new Interpretation { Layout = Layout.Vector, Kind = k.Value, TypeName = $"std::vector<{NameOf(k.Value)}>" };
-            }
-        }
-        return Fail(cls, $"TBranchElement of class '{cls}' (fType {b.Type}, fStreamerType {b.StreamerType}) is not supported");
+        return ForMember(b, cls, elementOf);
     }
+
+    /// <summary>A data member of a split object (fType 0), by its streamer type code (TVirtualStreamerInfo::EReadWrite).</summary>
+    private static Interpretation ForMember(BranchModel b, string cls, Func<BranchModel, (StreamerElementModel? Element, string? Problem)> elementOf)
+    {
+        int st = b.StreamerType;
+        int basic = st is > 20 and < 60 ? st % 20 : st;
+        bool packed = basic is Double32 or Float16;
+        StreamerElementModel? element = null;
+        if (packed || st == Stl)
+        {
+            (element, string? problem) = elementOf(b);
+            if (element is null)
+            {
+                return Fail(cls, $"member {b.Name} of class {cls}: {problem}");
+            }
+        }
+        PackedFloat? packing = packed ? PackedFloat.FromTitle(element!.Title, isFloat16: basic == Float16) : null;
+        ValueKind? k = packing is null ? KindOfStreamerType(basic) : packing.IsFloat16 ? ValueKind.Float32 : ValueKind.Float64;
+        string typeName = packing?.Describe() ?? (k is { } known ? NameOf(known) : "");
+        if (k is not null && b.Leaves.Count == 1 && st is >= 1 and < 40)
+        {
+            // A scalar (st < 20) or a fixed array (st = 20 + basic, kOffsetL).
+            int[] shape = st < 20 ? [] : FixedShape(Dimensions(b.Leaves[0].Title), b.Leaves[0].Len);
+            int n = Math.Max(1, shape.Aggregate(1, (a, c) => a * c));
+            int bytes = (packing?.StoredBytes ?? SizeOf(k.Value)) * n;
+            return new Interpretation
+            {
+                Layout = Layout.Fixed, Kind = k.Value, Shape = shape, EntryBytes = bytes, FieldBytes = bytes, Packed = packing,
+                TypeName = typeName + string.Concat(shape.Select(v => $"[{v}]")),
+            };
+        }
+        if (k is not null && b.Leaves.Count == 1 && st is > 40 and < 60)
+        {
+            // T* x; //[n] (kOffsetP): per entry one byte (0 for no array), then n values.
+            LeafModel? count = b.Leaves[0].Count;
+            if (count is null)
+            {
+                return Fail(cls, $"member {b.Name} is a pointer array without a counter leaf");
+            }
+            return new Interpretation
+            {
+                Layout = Layout.Counted, Kind = k.Value, CounterLeaf = count, Packed = packing, EntryHeaderBytes = 1,
+                FieldBytes = packing?.StoredBytes ?? SizeOf(k.Value), TypeName = typeName + $"[{count.Name}]",
+            };
+        }
+        if (st == TString)
+        {
+            return new Interpretation { Layout = Layout.String, Kind = ValueKind.String, TypeName = "string" };
+        }
+        if (st == Stl)
+        {
+            string type = element!.TypeName.Replace(" ", "", StringComparison.Ordinal);
+            return ForClass(type, header: true)
+                ?? Fail(type, $"member {b.Name} of class {cls} has type '{type}', which is not supported");
+        }
+        return Fail(cls, $"member {b.Name} of class {cls} (fStreamerType {st}) is not supported");
+    }
+
+    /// <summary>
+    /// Strings and std::vectors of numbers or strings, from the C++ type name. <paramref name="header"/>: a
+    /// std::string that is a member of a split object carries a byte count + version before its characters.
+    /// </summary>
+    private static Interpretation? ForClass(string cls, bool header)
+    {
+        if (cls is "string" or "std::string" or "TString")
+        {
+            return new Interpretation { Layout = Layout.String, Kind = ValueKind.String, StringHeader = header && cls != "TString", TypeName = "string" };
+        }
+        if (Container(cls) is not (string outer, string inner))
+        {
+            return null;
+        }
+        if (Container(inner) is (string middle, string innermost))
+        {
+            ValueKind? k2 = KindOfCppName(innermost);
+            return k2 is null ? null : new Interpretation
+            {
+                Layout = Layout.VectorVector, Kind = k2.Value, TypeName = $"std::{outer}<std::{middle}<{NameOf(k2.Value)}>>",
+            };
+        }
+        ValueKind? k = KindOfCppName(inner);
+        return k is null ? null : new Interpretation { Layout = Layout.Vector, Kind = k.Value, TypeName = $"std::{outer}<{NameOf(k.Value)}>" };
+    }
+
+    /// <summary>
+    /// "vector&lt;T&gt;" or "set&lt;T&gt;" (std:: optional) → (container, T). Both stream alike object-wise: a byte
+    /// count + version, an int32 size, the items in order (a set's sorted order).
+    /// </summary>
+    private static (string Container, string Item)? Container(string cls)
+    {
+        string c = cls.StartsWith("std::", StringComparison.Ordinal) ? cls[5..] : cls;
+        foreach (string name in (string[])["vector", "set"])
+        {
+            if (c.StartsWith(name + "<", StringComparison.Ordinal) && c.EndsWith('>'))
+            {
+                return (name, c[(name.Length + 1)..^1]);
+            }
+        }
+        return null;
+    }
+
+    // Streamer type codes (TVirtualStreamerInfo::EReadWrite) that need more than the basic table below.
+    private const int Double32 = 9;
+    private const int Float16 = 19;
+    private const int TString = 65;
+    private const int Stl = 300;
 
     private static ValueKind? KindOfLeaf(LeafModel leaf) => leaf.ClassName switch
     {
@@ -233,13 +329,14 @@ internal sealed partial class Interpretation
         "TLeafI" => leaf.IsUnsigned ? ValueKind.UInt32 : ValueKind.Int32,
         "TLeafL" or "TLeafG" => leaf.IsUnsigned ? ValueKind.UInt64 : ValueKind.Int64,
         "TLeafF" => ValueKind.Float32,
-        "TLeafD" => ValueKind.Float64,
+        "TLeafD" or "TLeafD32" => ValueKind.Float64,
+        "TLeafF16" => ValueKind.Float32,
         "TLeafC" => ValueKind.String,
         "TLeafElement" => KindOfStreamerType(leaf.ElementType),
         _ => null,
     };
 
-    /// <summary>Basic streamer type codes (TVirtualStreamerInfo::EReadWrite): 1 char … 18 bool; 9 Double32_t and 19 Float16_t are not plain.</summary>
+    /// <summary>Basic streamer type codes (TVirtualStreamerInfo::EReadWrite): 1 char … 18 bool; 9 Double32_t and 19 Float16_t are packed (see <see cref="PackedFloat"/>).</summary>
     private static ValueKind? KindOfStreamerType(int code) => code switch
     {
         1 => ValueKind.Int8,
@@ -269,6 +366,7 @@ internal sealed partial class Interpretation
         "unsignedlong" or "ULong_t" or "unsignedlonglong" or "ULong64_t" or "uint64_t" => ValueKind.UInt64,
         "float" or "Float_t" => ValueKind.Float32,
         "double" or "Double_t" => ValueKind.Float64,
+        "string" or "std::string" or "TString" => ValueKind.String,
         _ => null,
     };
 

@@ -1,0 +1,116 @@
+namespace EnergyRegression.Root.Tests;
+
+/// <summary>
+/// Split-object members (TBranchElement), strings and STL containers, checked against the known contents
+/// of the scikit-hep files: uproot's small Event tree stores entry i as N = i % 10, strings "beg-%03d",
+/// "std-%03d", "end-%03d", pointer arrays and vectors of N copies of i; uproot-stl_containers.root
+/// stores entry i as the first i + 1 of "one", "two", "three", "four", "five" (or of 1..5).
+/// </summary>
+public class ObjectMemberTests
+{
+    private static readonly string[] Words = ["one", "two", "three", "four", "five"];
+
+    [Theory]
+    [InlineData("uproot-small-evnt-tree-fullsplit.root", "tree")]
+    [InlineData("uproot-nesteddirs.root", "three/tree")]
+    public void Split_event_members_have_their_known_values(string file, string treePath)
+    {
+        using RootFile f = TestData.Open(file);
+        RootTree t = f.GetTree(treePath);
+        int n = (int)t.Entries;
+        Assert.Equal(100, n);
+        int[] counts = [.. Enumerable.Range(0, n).Select(i => i % 10)];
+        Assert.Equal(counts, t.GetBranch("N").Read(0, n).As<int>());
+        foreach ((string branch, string prefix) in new[] { ("Beg", "beg"), ("Str", "evt"), ("StdStr", "std"), ("End", "end") })
+        {
+            RootBranch b = t.GetBranch(branch);
+            Assert.Equal(RootBranchLayout.String, b.Layout);
+            Assert.Equal(Enumerable.Range(0, n).Select(i => $"{prefix}-{i:000}"), b.Read(0, n).As<string>());
+        }
+
+        RootBranch slice = t.GetBranch("SliceF64");
+        Assert.Equal("float64[N]", slice.TypeName);
+        Assert.Same(t.GetBranch("N"), slice.Counter);
+        RootArray s = slice.Read(0, n);
+        Assert.Equal(Offsets(counts), s.Offsets);
+        Assert.Equal(Expand(counts, i => (double)i), s.As<double>());
+        Assert.Equal(Expand(counts, i => (short)i), t.GetBranch("SliceI16").Read(0, n).As<short>());
+        Assert.Equal(Expand(counts, i => (ulong)i), t.GetBranch("SliceU64").Read(0, n).As<ulong>());
+
+        RootBranch vec = t.GetBranch("StlVecU16");
+        Assert.Equal("std::vector<uint16>", vec.TypeName);
+        RootArray v = vec.Read(0, n);
+        Assert.Equal(Offsets(counts), v.Offsets);
+        Assert.Equal(Expand(counts, i => (ushort)i), v.As<ushort>());
+
+        RootBranch strings = t.GetBranch("StlVecStr");
+        Assert.Equal(RootBranchLayout.Vector, strings.Layout);
+        Assert.Equal(typeof(string), strings.ElementType);
+        RootArray vs = strings.Read(0, n);
+        Assert.Equal(Offsets(counts), vs.Offsets);
+        Assert.Equal(Expand(counts, i => $"vec-{i:000}"), vs.As<string>());
+
+        // Entry ranges that start inside the basket give the same values as the full read.
+        long[] o = Offsets(counts);
+        Assert.Equal(Expand(counts, i => $"vec-{i:000}")[(int)o[37]..(int)o[41]], strings.Read(37, 41).As<string>());
+        Assert.Equal(Enumerable.Range(37, 4).Select(i => $"std-{i:000}"), t.GetBranch("StdStr").Read(37, 41).As<string>());
+    }
+
+    [Fact]
+    public void Strings_vectors_and_sets_of_the_stl_file()
+    {
+        using RootFile f = TestData.Open("uproot-stl_containers.root");
+        RootTree t = f.GetTree("tree");
+        Assert.Equal(5, t.Entries);
+        Assert.Equal(Words, t.GetBranch("string").Read(0, 5).As<string>());
+        Assert.Equal(Words, t.GetBranch("tstring").Read(0, 5).As<string>());
+
+        int[] sizes = [1, 2, 3, 4, 5];
+        RootArray vs = t.GetBranch("vector_string").Read(0, 5);
+        Assert.Equal(Offsets(sizes), vs.Offsets);
+        Assert.Equal(sizes.SelectMany(k => Words.Take(k)), vs.As<string>());
+
+        RootBranch set = t.GetBranch("set_int32");
+        Assert.Equal("std::set<int32>", set.TypeName);
+        RootArray si = set.Read(0, 5);
+        Assert.Equal(Offsets(sizes), si.Offsets);
+        Assert.Equal(sizes.SelectMany(k => Enumerable.Range(1, k)), si.As<int>());
+
+        // vector<vector<string>>: entry i holds i + 1 inner vectors, inner vector j the first j + 1 words.
+        RootArray vvs = t.GetBranch("vector_vector_string").Read(4, 5);
+        Assert.Equal([0L, 5L], vvs.Offsets!);
+        Assert.Equal([0L, 1, 3, 6, 10, 15], vvs.InnerOffsets!);
+        Assert.Equal(sizes.SelectMany(k => Words.Take(k)), vvs.As<string>());
+
+        // A set's items come in sorted order: {"one", "three", "two"}.
+        RootArray vss = t.GetBranch("vector_set_string").Read(2, 3);
+        Assert.Equal(["one", "one", "two", "one", "three", "two"], vss.As<string>());
+    }
+
+    [Fact]
+    public void Maps_are_unsupported_with_a_reason_and_do_not_hide_other_branches()
+    {
+        using RootFile f = TestData.Open("uproot-stl_containers.root");
+        RootTree t = f.GetTree("tree");
+        RootBranch map = t.GetBranch("map_int32_int16");
+        Assert.False(map.IsReadable);
+        Assert.Equal(RootBranchLayout.Unsupported, map.Layout);
+        Assert.Contains("map<int,short>", map.UnsupportedReason, StringComparison.Ordinal);
+        var ex = Assert.Throws<NotSupportedException>(() => map.Read(0, 1));
+        Assert.StartsWith("unsupported: branch map_int32_int16 of class TBranchElement", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(12, t.Branches.Count(b => b.IsReadable));
+    }
+
+    private static long[] Offsets(int[] counts)
+    {
+        long[] o = new long[counts.Length + 1];
+        for (int i = 0; i < counts.Length; i++)
+        {
+            o[i + 1] = o[i] + counts[i];
+        }
+        return o;
+    }
+
+    private static T[] Expand<T>(int[] counts, Func<int, T> value) =>
+        [.. counts.SelectMany((c, i) => Enumerable.Repeat(value(i), c))];
+}
