@@ -212,14 +212,17 @@ public sealed class RootReaderTests
         var context = new FakeRunContext();
         using RootReader reader = Reader([file], tree: "tree", context: context);
         Dataset data = ReadAll(reader, 2);
-        Assert.Equal(["vector_int32"], data.ColumnOrder);
-        Assert.Equal(["vector_int32"], data.CollectionOrder);
+        Assert.Equal(["vector_int32", "set_int32"], data.ColumnOrder);
+        Assert.Equal(["vector_int32", "set_int32"], data.CollectionOrder);
         Assert.Equal((ColumnLevel.Object, (string?)"vector_int32", typeof(int), ""), data.Kinds["vector_int32"]);
         Assert.Equal([1, 2, 3, 4, 5], data.Counts["vector_int32"]);
         Assert.Equal([1.0, 1, 2, 1, 2, 3, 1, 2, 3, 4, 1, 2, 3, 4, 5], data.Values["vector_int32"]);
+        // std::set<int> streams like a vector: its own collection too.
+        Assert.Equal([1, 2, 3, 4, 5], data.Counts["set_int32"]);
+        Assert.Equal(data.Values["vector_int32"], data.Values["set_int32"]);
 
         string warning = Assert.Single(context.Warnings);
-        Assert.Contains("skipped 25 branch(es)", warning);
+        Assert.Contains("skipped 24 branch(es)", warning);
         Assert.Contains("vector_vector_int32 (vectors of vectors", warning);
         Assert.Contains("map_string_string (", warning);
         Assert.DoesNotContain("vector_int32 (", warning.Replace("vector_vector_int32 (", "", StringComparison.Ordinal));
