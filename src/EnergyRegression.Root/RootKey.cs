@@ -37,7 +37,7 @@ public sealed class RootKey
 /// <summary>A class description from the file's streamer-info list (TStreamerInfo).</summary>
 public sealed class RootStreamerInfo
 {
-    internal RootStreamerInfo(string className, int classVersion, uint checkSum, IReadOnlyList<Format.StreamerElementModel> elements)
+    internal RootStreamerInfo(string className, int classVersion, uint checkSum, IReadOnlyList<RootStreamerElement> elements)
     {
         ClassName = className;
         ClassVersion = classVersion;
@@ -45,8 +45,8 @@ public sealed class RootStreamerInfo
         Elements = elements;
     }
 
-    /// <summary>The members of the class, in streaming order.</summary>
-    internal IReadOnlyList<Format.StreamerElementModel> Elements { get; }
+    /// <summary>The class's bases and members, in streaming order (fElements).</summary>
+    public IReadOnlyList<RootStreamerElement> Elements { get; }
 
     /// <summary>The class described, e.g. "TTree" or "vector&lt;float&gt;".</summary>
     public string ClassName { get; }

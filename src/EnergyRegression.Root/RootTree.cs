@@ -8,7 +8,7 @@ public sealed class RootTree
 {
     private readonly Dictionary<string, RootBranch> _byName = new(StringComparer.Ordinal);
 
-    private readonly Func<BranchModel, (StreamerElementModel? Element, string? Problem)> _elementOf;
+    private readonly Func<BranchModel, (RootStreamerElement? Element, string? Problem)> _elementOf;
 
     internal RootTree(RootFile file, TreeModel model)
     {
@@ -56,7 +56,7 @@ public sealed class RootTree
     /// The streamer element describing the member a split branch holds: element fID of its class's streamer
     /// info when the name agrees, else the element of that name ("P3.Px" → member Px of class P3).
     /// </summary>
-    private static (StreamerElementModel? Element, string? Problem) FindElement(RootFile file, BranchModel b)
+    private static (RootStreamerElement? Element, string? Problem) FindElement(RootFile file, BranchModel b)
     {
         string cls = b.ElementClassName ?? "";
         RootStreamerInfo? info = file.FindStreamerInfo(cls, out string? problem);
@@ -71,7 +71,7 @@ public sealed class RootTree
         {
             return (info.Elements[b.Id], null);
         }
-        StreamerElementModel? byName = info.Elements.FirstOrDefault(e => e.Name == member);
+        RootStreamerElement? byName = info.Elements.FirstOrDefault(e => e.Name == member);
         return byName is not null ? (byName, null) : (null, $"the streamer info of {cls} has no member '{member}'");
     }
 

@@ -246,6 +246,20 @@ public sealed partial class RootCommandsTests
     }
 
     [Fact]
+    public void Inspect_streamers_prints_the_class_layouts()
+    {
+        Tool.Result result = Tool.Run(DataDir, "inspect", "--streamers", Data("uproot-small-evnt-tree-fullsplit.root"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] lines = result.Stdout.Split('\n');
+        int at = Array.FindIndex(lines, l => l.StartsWith("StreamerInfo for class: Event, version=1, checksum=0x", StringComparison.Ordinal));
+        Assert.True(at > 0, result.Stdout);
+        Assert.Matches(@"^  TString +Beg +type= 65$", lines[at + 1]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  short\* +SliceI16 +type= 42 \[N\]$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  double +ArrayF64\[10\] +type= 28$"));
+        Assert.Contains(lines, l => l.StartsWith("StreamerInfo for class: TTree, version=", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Truncated_file_is_an_input_error_naming_the_file()
     {
         using var work = new TempDirectory();

@@ -114,3 +114,40 @@ public class ObjectMemberTests
     private static T[] Expand<T>(int[] counts, Func<int, T> value) =>
         [.. counts.SelectMany((c, i) => Enumerable.Repeat(value(i), c))];
 }
+
+/// <summary>The streamer-info elements, checked against the class uproot's test files were written from.</summary>
+public class StreamerElementTests
+{
+    [Fact]
+    public void Event_class_members_are_described()
+    {
+        using RootFile f = TestData.Open("uproot-small-evnt-tree-fullsplit.root");
+        RootStreamerInfo info = f.StreamerInfos.Single(s => s.ClassName == "Event");
+        Assert.Equal(39, info.Elements.Count); // Beg, 8 scalars, Str, P3, 8 arrays, N, 8 slices, StdStr, 9 vectors, End
+        RootStreamerElement beg = info.Elements[0];
+        Assert.Equal(("Beg", "TString", 65), (beg.Name, beg.TypeName, beg.TypeCode));
+        RootStreamerElement array = info.Elements.Single(e => e.Name == "ArrayF64");
+        Assert.Equal([10], array.Dimensions);
+        Assert.Equal(28, array.TypeCode); // kOffsetL + kDouble
+        Assert.Equal(80, array.Size);
+        RootStreamerElement slice = info.Elements.Single(e => e.Name == "SliceI16");
+        Assert.Equal(("TStreamerBasicPointer", "N", 42), (slice.ElementClass, slice.CountName, slice.TypeCode));
+        RootStreamerElement vec = info.Elements.Single(e => e.Name == "StlVecF32");
+        Assert.Equal(("TStreamerSTL", "vector<float>", 1, 5), (vec.ElementClass, vec.TypeName, vec.StlType, vec.ContainedType));
+        Assert.Equal("TStreamerObjectAny", info.Elements.Single(e => e.Name == "P3").ElementClass); // P3 does not inherit TObject
+    }
+
+    [Theory]
+    [InlineData("uproot-HZZ.root")]
+    [InlineData("uproot-stl_containers.root")]
+    public void TTree_and_TBranch_layouts_start_with_their_bases(string file)
+    {
+        using RootFile f = TestData.Open(file);
+        RootStreamerInfo tree = f.StreamerInfos.Single(s => s.ClassName == "TTree");
+        Assert.Equal(["TNamed", "TAttLine", "TAttFill", "TAttMarker", "fEntries"], tree.Elements.Take(5).Select(e => e.Name));
+        Assert.All(tree.Elements.Take(4), e => Assert.Equal("TStreamerBase", e.ElementClass));
+        Assert.Equal(1, tree.Elements[0].BaseVersion);
+        RootStreamerInfo branch = f.StreamerInfos.Single(s => s.ClassName == "TBranch");
+        Assert.Contains(branch.Elements, e => e.Name == "fBasketSeek" && e.TypeCode == 56 && e.CountName == "fMaxBaskets");
+    }
+}

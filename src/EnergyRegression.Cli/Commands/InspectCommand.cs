@@ -16,7 +16,8 @@ internal static class InspectCommand
     public static Command Create(Option<bool> verbose)
     {
         var file = new Argument<string>("file") { Description = "The ROOT file." };
-        var command = new Command("inspect", "Show the keys of a ROOT file and, for each TTree, its entries and branches.") { file };
+        var streamers = new Option<bool>("--streamers") { Description = "Also print the file's streamer infos (class layouts), like ROOT's TFile::ShowStreamerInfo." };
+        var command = new Command("inspect", "Show the keys of a ROOT file and, for each TTree, its entries and branches.") { file, streamers };
         command.SetAction(parse =>
         {
             try
@@ -25,6 +26,10 @@ internal static class InspectCommand
                 RootFiles.EnsureExists(path);
                 using var root = RootFile.Open(path);
                 Inspect(root, Console.Out);
+                if (parse.GetValue(streamers))
+                {
+                    WriteStreamerInfos(root, Console.Out);
+                }
                 Console.Out.Flush();
                 return ExitCodes.Success;
             }
@@ -35,6 +40,22 @@ internal static class InspectCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Each class: "StreamerInfo for class: NAME, version=V, checksum=0x…", then one line per base or member.</summary>
+    private static void WriteStreamerInfos(RootFile file, TextWriter output)
+    {
+        foreach (RootStreamerInfo info in file.StreamerInfos)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"StreamerInfo for class: {info.ClassName}, version={info.ClassVersion}, checksum=0x{info.CheckSum:x8}"));
+            foreach (RootStreamerElement e in info.Elements)
+            {
+                string name = e.Name + string.Concat(e.Dimensions.Select(d => string.Create(CultureInfo.InvariantCulture, $"[{d}]")));
+                string type = e.ElementClass == "TStreamerBase" ? $"BASE v{e.BaseVersion.ToString(CultureInfo.InvariantCulture)}" : e.TypeName;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {type,-24} {name,-24} type={e.TypeCode,3} {e.Title}").TrimEnd());
+            }
+        }
     }
 
     private static void Inspect(RootFile file, TextWriter output)

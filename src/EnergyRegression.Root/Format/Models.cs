@@ -62,18 +62,7 @@ internal sealed class TreeModel
 }
 
 /// <summary>A TStreamerInfo: the class it describes and its members (fElements).</summary>
-internal sealed record StreamerInfoModel(string ClassName, int ClassVersion, uint CheckSum, IReadOnlyList<StreamerElementModel> Elements);
-
-/// <summary>
-/// A TStreamerElement (or subclass) as stored (per ROOT's TStreamerElement::Streamer, class version ≥ 2):
-/// TNamed (member name and its comment, which carries a Double32_t/Float16_t range "[min,max,nbits]"),
-/// fType (TVirtualStreamerInfo::EReadWrite code), fSize, fArrayLength, fArrayDim, fMaxIndex[5],
-/// fTypeName; TStreamerBasicPointer/TStreamerLoop add fCountVersion, fCountName, fCountClass;
-/// TStreamerSTL adds fSTLtype and fCtype.
-/// </summary>
-internal sealed record StreamerElementModel(
-    string ElementClass, string Name, string Title, int Type, string TypeName, int ArrayLength, int[] MaxIndex,
-    string? CountName, int StlType, int ContainedType);
+internal sealed record StreamerInfoModel(string ClassName, int ClassVersion, uint CheckSum, IReadOnlyList<RootStreamerElement> Elements);
 
 /// <summary>An object of a class this reader does not model, skipped by its byte count.</summary>
 internal sealed record UnknownObject(string ClassName);

@@ -252,13 +252,13 @@ internal sealed class ObjectParser
         (string name, _) = ReadTNamed(ref r);
         uint checkSum = r.ReadUInt32();
         int classVersion = r.ReadInt32();
-        var elements = ReadObjectAny(ref r) is List<object?> list ? list.OfType<StreamerElementModel>().ToList() : [];
+        var elements = ReadObjectAny(ref r) is List<object?> list ? list.OfType<RootStreamerElement>().ToList() : [];
         r.SkipTo(end);
         return new StreamerInfoModel(name, classVersion, checkSum, elements);
     }
 
     /// <summary>A TStreamerElement subclass: its own version, the TStreamerElement base, then the subclass's members.</summary>
-    private static StreamerElementModel ReadStreamerElement(ref BigEndianReader r, string className)
+    private static RootStreamerElement ReadStreamerElement(ref BigEndianReader r, string className)
     {
         r.ReadVersion(out int end);
         if (className == "TStreamerSTLstring")
@@ -268,7 +268,7 @@ internal sealed class ObjectParser
         short version = r.ReadVersion(out int baseEnd);
         (string name, string title) = ReadTNamed(ref r);
         int type = r.ReadInt32();
-        r.ReadInt32(); // fSize
+        int size = r.ReadInt32();
         int arrayLength = r.ReadInt32();
         int arrayDim = r.ReadInt32();
         int[] maxIndex;
@@ -281,6 +281,10 @@ internal sealed class ObjectParser
             maxIndex = ReadInt32Array(ref r, 5, "fMaxIndex");
         }
         string typeName = r.ReadTString();
+        if (type == 11 && typeName is "Bool_t" or "bool")
+        {
+            type = 18; // as TStreamerElement::Streamer does
+        }
         r.SkipTo(baseEnd);
         if (arrayDim is < 0 or > 5 || arrayLength < 0)
         {
@@ -289,7 +293,12 @@ internal sealed class ObjectParser
         string? countName = null;
         int stlType = 0;
         int containedType = 0;
-        if (className is "TStreamerBasicPointer" or "TStreamerLoop")
+        int baseVersion = 0;
+        if (className == "TStreamerBase" && r.Position < end)
+        {
+            baseVersion = r.ReadInt32();
+        }
+        else if (className is "TStreamerBasicPointer" or "TStreamerLoop")
         {
             r.ReadInt32(); // fCountVersion
             countName = r.ReadTString();
@@ -301,7 +310,7 @@ internal sealed class ObjectParser
             containedType = r.ReadInt32();
         }
         r.SkipTo(end);
-        return new StreamerElementModel(className, name, title, type, typeName, arrayLength, maxIndex[..arrayDim], countName, stlType, containedType);
+        return new RootStreamerElement(className, name, title, type, typeName, size, maxIndex[..arrayDim], countName, stlType, containedType, baseVersion);
     }
 
     /// <summary>TTree v16–20 (member order per uproot models/TTree.py / ROOT's TTree streamer info).</summary>

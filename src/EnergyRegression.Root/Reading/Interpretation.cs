@@ -88,7 +88,7 @@ internal sealed partial class Interpretation
     /// Works out how to read <paramref name="b"/> (or one leaf of its leaf list). <paramref name="elementOf"/>
     /// finds the streamer element of a split-object member, or says why there is none.
     /// </summary>
-    public static Interpretation For(BranchModel b, LeafModel? leafOfList, Func<BranchModel, (StreamerElementModel? Element, string? Problem)> elementOf)
+    public static Interpretation For(BranchModel b, LeafModel? leafOfList, Func<BranchModel, (RootStreamerElement? Element, string? Problem)> elementOf)
     {
         if (leafOfList is not null)
         {
@@ -196,7 +196,7 @@ internal sealed partial class Interpretation
         };
     }
 
-    private static Interpretation ForElement(BranchModel b, Func<BranchModel, (StreamerElementModel? Element, string? Problem)> elementOf)
+    private static Interpretation ForElement(BranchModel b, Func<BranchModel, (RootStreamerElement? Element, string? Problem)> elementOf)
     {
         string cls = (b.ElementClassName ?? "").Replace(" ", "", StringComparison.Ordinal);
         if (b.Branches.Count > 0)
@@ -216,12 +216,12 @@ internal sealed partial class Interpretation
     }
 
     /// <summary>A data member of a split object (fType 0), by its streamer type code (TVirtualStreamerInfo::EReadWrite).</summary>
-    private static Interpretation ForMember(BranchModel b, string cls, Func<BranchModel, (StreamerElementModel? Element, string? Problem)> elementOf)
+    private static Interpretation ForMember(BranchModel b, string cls, Func<BranchModel, (RootStreamerElement? Element, string? Problem)> elementOf)
     {
         int st = b.StreamerType;
         int basic = st is > 20 and < 60 ? st % 20 : st;
         bool packed = basic is Double32 or Float16;
-        StreamerElementModel? element = null;
+        RootStreamerElement? element = null;
         if (packed || st == Stl)
         {
             (element, string? problem) = elementOf(b);
