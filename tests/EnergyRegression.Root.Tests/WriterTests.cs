@@ -1,0 +1,371 @@
+using System.Text.Json;
+using EnergyRegression.Root.Format;
+using EnergyRegression.Root.Writing;
+using EnergyRegression.TestOracles;
+
+namespace EnergyRegression.Root.Tests;
+
+/// <summary>
+/// The writer: random schemas written and read back identical for every codec, the same files read by
+/// JSROOT, the streamer infos it declares equal to ROOT's in the corpus, atomic output, bad calls.
+/// </summary>
+public sealed class WriterTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("energyreg-writer-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static readonly Type[] Types =
+        [typeof(bool), typeof(sbyte), typeof(byte), typeof(short), typeof(ushort), typeof(int), typeof(uint), typeof(long), typeof(ulong), typeof(float), typeof(double)];
+
+    /// <summary>A branch of a random schema: a scalar, a fixed array or a jagged array of a counter.</summary>
+    private sealed record Spec(string Name, Type Type, int[] Shape, string? Counter);
+
+    /// <summary>What was written, per branch: the values of all entries and, for jagged branches, the counts.</summary>
+    private sealed class Expected
+    {
+        public Dictionary<string, List<object>> Values { get; } = [];
+        public Dictionary<string, List<int>> Counts { get; } = [];
+    }
+
+    private static List<Spec> RandomSchema(Random rng)
+    {
+        var specs = new List<Spec>();
+        int n = rng.Next(4, 9);
+        for (int i = 0; i < n; i++)
+        {
+            Type t = Types[rng.Next(Types.Length)];
+            specs.Add(rng.Next(4) switch
+            {
+                0 => new Spec($"fixed{i}", t, rng.Next(2) == 0 ? [rng.Next(1, 5)] : [rng.Next(1, 4), rng.Next(1, 4)], null),
+                1 or 2 => new Spec($"jag{i}", t, rng.Next(3) == 0 ? [2] : [], rng.Next(2) == 0 ? "nA" : "nB"),
+                _ => new Spec($"scalar{i}", t, [], null),
+            });
+        }
+        // Every type at least once as a jagged member of nA.
+        foreach (Type t in Types)
+        {
+            specs.Add(new Spec($"all_{t.Name}", t, [], "nA"));
+        }
+        specs.Add(new Spec("pairs", typeof(float), [2], "nB"));
+        return specs;
+    }
+
+    private static object RandomValue(Random rng, Type t) => t switch
+    {
+        _ when t == typeof(bool) => rng.Next(2) == 1,
+        _ when t == typeof(sbyte) => (sbyte)rng.Next(sbyte.MinValue, sbyte.MaxValue + 1),
+        _ when t == typeof(byte) => (byte)rng.Next(256),
+        _ when t == typeof(short) => (short)rng.Next(short.MinValue, short.MaxValue + 1),
+        _ when t == typeof(ushort) => (ushort)rng.Next(ushort.MaxValue + 1),
+        _ when t == typeof(int) => rng.Next(int.MinValue, int.MaxValue),
+        _ when t == typeof(uint) => (uint)rng.NextInt64(uint.MaxValue + 1L),
+        _ when t == typeof(long) => rng.NextInt64(long.MinValue, long.MaxValue),
+        _ when t == typeof(ulong) => (ulong)rng.NextInt64() * 2 + (ulong)rng.Next(2),
+        _ when t == typeof(float) => rng.Next(20) switch { 0 => float.NaN, 1 => float.PositiveInfinity, 2 => float.NegativeInfinity, 3 => -0f, _ => (float)(rng.NextDouble() * 200 - 100) },
+        _ => rng.Next(20) switch { 0 => double.NaN, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, 3 => double.Epsilon, _ => rng.NextDouble() * 1e6 - 5e5 },
+    };
+
+    private static Array ToArray(Type t, List<object> items)
+    {
+        var a = Array.CreateInstance(t, items.Count);
+        for (int i = 0; i < items.Count; i++)
+        {
+            a.SetValue(items[i], i);
+        }
+        return a;
+    }
+
+    /// <summary>Writes a random tree in chunks of random sizes; one entry of nA holds 5000 items (bigger than a basket).</summary>
+    private static Expected WriteRandom(string path, RootWriteOptions options, int seed, out List<Spec> specs)
+    {
+        var rng = new Random(seed);
+        specs = RandomSchema(rng);
+        var expected = new Expected();
+        using var file = RootFileWriter.Create(path, options);
+        RootTreeWriter tree = file.CreateTree("t", "random tree");
+        foreach (Spec s in specs)
+        {
+            if (s.Counter is null)
+            {
+                tree.AddBranch(s.Name, s.Type, s.Shape);
+            }
+            else
+            {
+                tree.AddJaggedBranch(s.Name, s.Type, s.Counter, s.Shape);
+            }
+            expected.Values[s.Name] = [];
+        }
+        expected.Values["nA"] = [];
+        expected.Values["nB"] = [];
+        long entry = 0;
+        for (int chunk = 0; chunk < 6; chunk++)
+        {
+            int n = chunk == 2 ? 0 : rng.Next(1, 700);
+            var counts = new Dictionary<string, int[]>
+            {
+                ["nA"] = [.. Enumerable.Range(0, n).Select(e => entry + e == 777 ? 5000 : rng.Next(4) == 0 ? 0 : rng.Next(0, 12))],
+                ["nB"] = [.. Enumerable.Range(0, n).Select(_ => rng.Next(0, 3))],
+            };
+            var columns = new Dictionary<string, Array> { ["nA"] = counts["nA"], ["nB"] = counts["nB"] };
+            expected.Values["nA"].AddRange(counts["nA"].Cast<object>());
+            expected.Values["nB"].AddRange(counts["nB"].Cast<object>());
+            foreach (Spec s in specs)
+            {
+                int per = s.Shape.Aggregate(1, (a, d) => a * d);
+                long total = s.Counter is null ? (long)n * per : counts[s.Counter].Sum() * (long)per;
+                var values = new List<object>();
+                for (long i = 0; i < total; i++)
+                {
+                    values.Add(RandomValue(rng, s.Type));
+                }
+                expected.Values[s.Name].AddRange(values);
+                columns[s.Name] = ToArray(s.Type, values);
+            }
+            tree.Append(n, columns);
+            entry += n;
+        }
+        file.Commit();
+        return expected;
+    }
+
+    [Theory]
+    [InlineData(RootCompression.None, 1)]
+    [InlineData(RootCompression.Zlib, 1)]
+    [InlineData(RootCompression.Zlib, 9)]
+    [InlineData(RootCompression.Lz4, 1)]
+    [InlineData(RootCompression.Lz4, 9)]
+    [InlineData(RootCompression.Zstd, 5)]
+    [InlineData(RootCompression.Lzma, 6)]
+    public void Random_trees_read_back_identical(RootCompression codec, int level)
+    {
+        for (int seed = 0; seed < 3; seed++)
+        {
+            string path = Path.Combine(_dir, $"random-{codec}-{level}-{seed}.root");
+            Expected expected = WriteRandom(path, new RootWriteOptions(codec, level, BasketSize: 4096), seed, out List<Spec> specs);
+            Assert.False(File.Exists(path + ".partial"));
+            using var f = RootFile.Open(path);
+            RootTree t = f.GetTree("t");
+            long entries = expected.Values["nA"].Count;
+            Assert.Equal(entries, t.Entries);
+            foreach ((string name, List<object> values) in expected.Values)
+            {
+                RootBranch b = t.GetBranch(name);
+                Assert.True(b.IsReadable, $"{name}: {b.UnsupportedReason}");
+                Assert.Equal(entries, b.Entries);
+                RootArray a = b.Read(0, entries);
+                Assert.Equal(values.Count, a.Values.Length);
+                for (int i = 0; i < values.Count; i++)
+                {
+                    // Equals compares NaN with NaN as equal and keeps −0 apart from 0 through the bits of the value.
+                    Assert.True(values[i].Equals(a.Values.GetValue(i)), $"{codec} seed {seed} branch {name} value {i}: wrote {values[i]}, read {a.Values.GetValue(i)}");
+                }
+                Spec? spec = specs.FirstOrDefault(s => s.Name == name);
+                if (spec?.Counter is { } counter)
+                {
+                    Assert.Equal(counter, b.Counter?.Name);
+                    long[] offsets = a.Offsets!;
+                    List<object> counts = expected.Values[counter];
+                    for (int e = 0; e < entries; e++)
+                    {
+                        Assert.Equal((int)counts[e], offsets[e + 1] - offsets[e]);
+                    }
+                }
+                if (spec is { Counter: null, Shape.Length: > 0 })
+                {
+                    Assert.Equal(spec.Shape, b.Shape);
+                }
+            }
+            // Several clusters, and every branch's baskets start at the same entries.
+            RootBranch first = t.GetBranch("nA");
+            Assert.True(first.BasketCount > 3, $"{first.BasketCount} baskets");
+            Assert.All(t.Branches, b => Assert.Equal(first.BasketCount, b.BasketCount));
+        }
+    }
+
+    [Theory]
+    [InlineData(RootCompression.None)]
+    [InlineData(RootCompression.Zlib)]
+    [InlineData(RootCompression.Lz4)]
+    [InlineData(RootCompression.Zstd)]
+    [InlineData(RootCompression.Lzma)]
+    public void Jsroot_reads_what_was_written(RootCompression codec)
+    {
+        Assert.True(JsrootOracle.IsAvailable, JsrootOracle.UnavailableReason);
+        string path = Path.Combine(_dir, $"jsroot-{codec}.root");
+        Expected expected = WriteRandom(path, new RootWriteOptions(codec, 5, BasketSize: 8192), seed: 42, out List<Spec> specs);
+        IReadOnlyList<JsonElement> rows = JsrootOracle.Dump(path, "t");
+        Assert.Equal(expected.Values["nA"].Count, rows.Count);
+        foreach ((string name, List<object> values) in expected.Values)
+        {
+            // JSROOT returns fixed arrays of flat leaves flat (it reads only fLen), jagged ones per entry: compare flat.
+            var read = new List<JsonElement>();
+            foreach (JsonElement row in rows)
+            {
+                Flatten(row.GetProperty(name), read);
+            }
+            Assert.Equal(values.Count, read.Count);
+            for (int i = 0; i < values.Count; i++)
+            {
+                Assert.True(SameValue(values[i], read[i]), $"{codec}: branch {name} value {i}: wrote {values[i]}, JSROOT read {read[i]}");
+            }
+        }
+    }
+
+    private static void Flatten(JsonElement e, List<JsonElement> into)
+    {
+        if (e.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement x in e.EnumerateArray())
+            {
+                Flatten(x, into);
+            }
+        }
+        else
+        {
+            into.Add(e);
+        }
+    }
+
+    /// <summary>The oracle's JSON (tests/oracles/jsroot/README.md): numbers exact, NaN/±∞ as strings, bool as true/false, float32 as its double value.</summary>
+    private static bool SameValue(object written, JsonElement read) => written switch
+    {
+        bool b => read.ValueKind == (b ? JsonValueKind.True : JsonValueKind.False),
+        float f when float.IsNaN(f) || float.IsInfinity(f) => read.GetString() == (float.IsNaN(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity"),
+        double d when double.IsNaN(d) || double.IsInfinity(d) => read.GetString() == (double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity"),
+        float f => read.GetDouble() == f,
+        double d => read.GetDouble() == d,
+        ulong u => read.GetUInt64() == u,
+        long l => read.GetInt64() == l,
+        _ => read.GetInt64() == Convert.ToInt64(written, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Where each class of the catalog was read from (see <see cref="StreamerCatalog"/>).</summary>
+    public static TheoryData<string, string> CatalogSources()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (StreamerInfoModel c in StreamerCatalog.Classes)
+        {
+            string file = c.ClassName switch
+            {
+                "TLeafS" => "uproot-sample-5.30.00-zlib.root",
+                "TLeafD" or "TLeafC" => "uproot-Zmumu-lz4.root",
+                "TBranchElement" or "TLeafElement" => "uproot-nesteddirs.root",
+                _ => "nanoAOD_2015_CMS_Open_Data_ttbar.root",
+            };
+            data.Add(c.ClassName, file);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogSources))]
+    public void Declared_streamer_infos_equal_roots_own(string className, string corpusFile)
+    {
+        StreamerInfoModel mine = StreamerCatalog.Get(className);
+        using RootFile f = TestData.Open(corpusFile);
+        RootStreamerInfo theirs = f.StreamerInfos.Where(s => s.ClassName == className).MaxBy(s => s.ClassVersion)!;
+        Assert.Equal(theirs.ClassVersion, mine.ClassVersion);
+        Assert.Equal(theirs.CheckSum, mine.CheckSum);
+        Assert.Equal(theirs.Elements.Count, mine.Elements.Count);
+        for (int i = 0; i < mine.Elements.Count; i++)
+        {
+            RootStreamerElement a = theirs.Elements[i];
+            RootStreamerElement b = mine.Elements[i];
+            Assert.Equal(a with { Dimensions = [] }, b with { Dimensions = [] });
+            Assert.Equal(a.Dimensions, b.Dimensions);
+        }
+    }
+
+    [Fact]
+    public void Written_streamer_infos_read_back_as_declared()
+    {
+        string path = Path.Combine(_dir, "infos.root");
+        WriteRandom(path, new RootWriteOptions(), seed: 7, out _);
+        using var f = RootFile.Open(path);
+        Assert.Equal(StreamerCatalog.Classes.Select(c => (c.ClassName, c.ClassVersion, c.CheckSum)), f.StreamerInfos.Select(s => (s.ClassName, s.ClassVersion, s.CheckSum)));
+        foreach (RootStreamerInfo info in f.StreamerInfos)
+        {
+            Assert.Equal(StreamerCatalog.Get(info.ClassName).Elements.Count, info.Elements.Count);
+        }
+    }
+
+    [Fact]
+    public void Records_beyond_4_GB_use_64_bit_seeks()
+    {
+        // A 4.5 GB hole (sparse, no disk space used) before the first basket and between baskets: every seek
+        // of the baskets, the tree, the keys list and the header's fEND / fSeekInfo lies beyond 2^32.
+        string path = Path.Combine(_dir, "big.root");
+        const long gap = 4_500_000_000;
+        using (var file = RootFileWriter.Create(path, new RootWriteOptions(RootCompression.Zstd, 3, BasketSize: 1024)))
+        {
+            RootTreeWriter t = file.CreateTree("Events");
+            t.AddBranch("i", typeof(long));
+            t.AddJaggedBranch("pt", typeof(float), "n");
+            file.LeaveGap(gap);
+            for (int chunk = 0; chunk < 4; chunk++)
+            {
+                long[] ids = [.. Enumerable.Range(chunk * 300, 300).Select(i => (long)i)];
+                int[] counts = [.. ids.Select(i => (int)(i % 4))];
+                float[] pts = [.. ids.SelectMany(i => Enumerable.Repeat(i * 0.5f, (int)(i % 4)))];
+                t.Append(300, new Dictionary<string, Array> { ["i"] = ids, ["n"] = counts, ["pt"] = pts });
+                file.LeaveGap(gap / 10);
+            }
+            file.Commit();
+        }
+        Assert.True(new FileInfo(path).Length > gap);
+        using var f = RootFile.Open(path);
+        Assert.True(f.Version > 1_000_000);
+        RootKey key = f.Root.FindKey("Events")!;
+        Assert.True(key.Seek > uint.MaxValue);
+        RootTree tree = f.GetTree("Events");
+        Assert.Equal(1200, tree.Entries);
+        RootBranch pt = tree.GetBranch("pt");
+        Assert.True(pt.BasketCount >= 4);
+        Assert.Equal(Enumerable.Range(0, 1200).Select(i => (long)i), tree.GetBranch("i").Read(0, 1200).As<long>());
+        RootArray a = pt.Read(1100, 1200);
+        Assert.Equal(Enumerable.Range(1100, 100).SelectMany(i => Enumerable.Repeat(i * 0.5f, i % 4)), a.As<float>());
+    }
+
+    [Fact]
+    public void Nothing_appears_under_the_final_name_without_commit()
+    {
+        string path = Path.Combine(_dir, "uncommitted.root");
+        using (var file = RootFileWriter.Create(path))
+        {
+            RootTreeWriter t = file.CreateTree("t");
+            t.AddBranch("x", typeof(float));
+            t.Append(3, new Dictionary<string, Array> { ["x"] = new[] { 1f, 2, 3 } });
+            Assert.True(File.Exists(path + ".partial"));
+            Assert.False(File.Exists(path));
+        }
+        Assert.False(File.Exists(path));
+        Assert.False(File.Exists(path + ".partial"));
+    }
+
+    [Fact]
+    public void Bad_calls_are_refused_with_the_branch_named()
+    {
+        using var file = RootFileWriter.Create(Path.Combine(_dir, "bad.root"));
+        RootTreeWriter t = file.CreateTree("t");
+        t.AddBranch("x", typeof(float));
+        t.AddJaggedBranch("pt", typeof(float), "n");
+        Assert.Contains("branch d: type Decimal cannot be written", Assert.Throws<ArgumentException>(() => t.AddBranch("d", typeof(decimal))).Message, StringComparison.Ordinal);
+        Assert.Contains("already has a branch 'x'", Assert.Throws<ArgumentException>(() => t.AddBranch("x", typeof(int))).Message, StringComparison.Ordinal);
+        Assert.Contains("counter x must be a scalar int32", Assert.Throws<ArgumentException>(() => t.AddJaggedBranch("e", typeof(float), "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("branch pt: 2 values given", Assert.Throws<ArgumentException>(() => t.Append(2, new Dictionary<string, Array>
+        {
+            ["x"] = new[] { 1f, 2f }, ["n"] = new[] { 1, 2 }, ["pt"] = new[] { 1f, 2f },
+        })).Message, StringComparison.Ordinal);
+        Assert.Contains("negative count", Assert.Throws<ArgumentException>(() => t.Append(1, new Dictionary<string, Array>
+        {
+            ["x"] = new[] { 1f }, ["n"] = new[] { -1 }, ["pt"] = Array.Empty<float>(),
+        })).Message, StringComparison.Ordinal);
+        Assert.Contains("holds Single", Assert.Throws<ArgumentException>(() => t.Append(1, new Dictionary<string, Array>
+        {
+            ["x"] = new[] { 1.0 }, ["n"] = new[] { 0 }, ["pt"] = Array.Empty<float>(),
+        })).Message, StringComparison.Ordinal);
+        Assert.Equal(0, t.Entries);
+        Assert.Throws<ArgumentOutOfRangeException>(() => RootFileWriter.Create(Path.Combine(_dir, "x.root"), new RootWriteOptions(RootCompression.Zstd, 42)));
+    }
+}
