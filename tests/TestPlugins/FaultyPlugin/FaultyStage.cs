@@ -10,6 +10,7 @@ public enum FailurePoint
 {
     Constructor,
     Compute,
+    Never,
 }
 
 public sealed class FaultyConfig : PluginConfig
@@ -19,6 +20,9 @@ public sealed class FaultyConfig : PluginConfig
 
     [Description("In compute: throw on the batch containing this input entry.")]
     public long AtEntry { get; set; }
+
+    [Description("Sleep this many milliseconds per batch (to make a run slow enough to interrupt).")]
+    public int DelayMs { get; set; }
 }
 
 /// <summary>A stage that fails on purpose, to test how the host reports plugin failures.</summary>
@@ -38,7 +42,11 @@ public sealed class FaultyStage : IFeature
 
     public void Compute(EventBatch batch)
     {
-        if (_config.AtEntry >= batch.FirstEntry && _config.AtEntry < batch.FirstEntry + batch.EventCount)
+        if (_config.DelayMs > 0)
+        {
+            Thread.Sleep(_config.DelayMs);
+        }
+        if (_config.FailIn == FailurePoint.Compute && _config.AtEntry >= batch.FirstEntry && _config.AtEntry < batch.FirstEntry + batch.EventCount)
         {
             throw new InvalidOperationException($"deliberate failure at entry {_config.AtEntry}");
         }

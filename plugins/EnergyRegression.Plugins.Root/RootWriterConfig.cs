@@ -1,0 +1,86 @@
+using System.ComponentModel;
+using EnergyRegression.Configuration;
+using EnergyRegression.Root;
+
+namespace EnergyRegression.Plugins.Root;
+
+/// <summary>Config of the <c>root</c> writer (the <c>with:</c> section of <c>writer: {type: root}</c>).</summary>
+public sealed class RootWriterConfig : PluginConfig
+{
+    /// <summary>The output file; its directory is created if needed.</summary>
+    [Description("Output ROOT file; written as <path>.partial and renamed when the run succeeds.")]
+    [PathValue]
+    public required string Path { get; set; }
+
+    /// <summary>The name of the tree written.</summary>
+    [Description("Name of the TTree to write.")]
+    public string Tree { get; set; } = "Events";
+
+    /// <summary>The columns to write (all when unset); each collection's counter nX is written before its first column.</summary>
+    [Description("Columns to write (default: all). A collection's counter branch nX (NanoAOD style) is written with its first column.")]
+    public string[]? Columns { get; set; }
+
+    /// <summary>Write a friend tree: every input entry in order, checked, so that AddFriend / uproot can join it.</summary>
+    [Description("Friend-tree mode: the output must hold every input entry in the input's order (no event selection, reading from entry 0), so that ROOT's AddFriend and uproot can join it by entry number; the run fails otherwise.")]
+    public bool Friend { get; set; }
+
+    /// <summary>none, zlib, lzma, lz4 or zstd.</summary>
+    [Description("Compression: none, zlib (readable by every ROOT), lzma, lz4 or zstd (ROOT >= 6.20).")]
+    public string Compression { get; set; } = "zlib";
+
+    /// <summary>Compression level 1–9.</summary>
+    [Description("Compression level, 1 (fast) to 9 (small).")]
+    public int Level { get; set; } = 4;
+
+    /// <summary>Bytes of uncompressed data per branch after which every branch closes a basket (a cluster).</summary>
+    [Description("Basket size in bytes: when a branch holds this much uncompressed data, every branch closes its basket at that entry.")]
+    public int BasketSize { get; set; } = 32000;
+
+    internal RootCompression Algorithm => Compression.ToLowerInvariant() switch
+    {
+        "none" => RootCompression.None,
+        "zlib" => RootCompression.Zlib,
+        "lzma" => RootCompression.Lzma,
+        "lz4" => RootCompression.Lz4,
+        "zstd" => RootCompression.Zstd,
+        _ => throw new ConfigValueException("compression", $"Unknown compression '{Compression}'{NameSuggestions.DidYouMean(Compression, ["none", "zlib", "lzma", "lz4", "zstd"])}. Use none, zlib, lzma, lz4 or zstd."),
+    };
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            throw new ConfigValueException("path", "The output path is empty.");
+        }
+        if (string.IsNullOrWhiteSpace(Tree) || Tree.Contains('/', StringComparison.Ordinal) || Tree.Contains(';', StringComparison.Ordinal))
+        {
+            throw new ConfigValueException("tree", $"'{Tree}' is not a valid tree name (no '/' or ';').");
+        }
+        _ = Algorithm;
+        if (Level is < 1 or > 9)
+        {
+            throw new ConfigValueException("level", $"The compression level must be 1 to 9, not {Level}.");
+        }
+        if (BasketSize is < 512 or > 1 << 30)
+        {
+            throw new ConfigValueException("basket_size", $"The basket size must be 512 bytes to 1 GiB, not {BasketSize}.");
+        }
+        if (Columns is null)
+        {
+            return;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string column in Columns)
+        {
+            if (string.IsNullOrWhiteSpace(column))
+            {
+                throw new ConfigValueException("columns", "A column name is empty.");
+            }
+            if (!seen.Add(column))
+            {
+                throw new ConfigValueException("columns", $"Column '{column}' is listed twice.");
+            }
+        }
+    }
+}
