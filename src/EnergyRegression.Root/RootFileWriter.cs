@@ -101,7 +101,7 @@ public sealed class RootFileWriter : IDisposable
             keys.Add(WriteObjectRecord("TTree", tree.Name, tree.Title, w => tree.Serialize(w), out _));
         }
         byte[] infoKey = WriteObjectRecord("TList", "StreamerInfo", "Doubly linked list",
-            w => w.WriteList(StreamerCatalog.Classes, (x, info) => x.WriteStreamerInfo(info)), out (long Seek, int Nbytes) info);
+            w => w.WriteList(StreamerInfos(), (x, info) => x.WriteStreamerInfo(info)), out (long Seek, int Nbytes) info);
         keys.Add(infoKey);
 
         // Keys list: a key, then the number of keys and each key's header.
@@ -133,6 +133,20 @@ public sealed class RootFileWriter : IDisposable
         _stream.Dispose();
         File.Move(_partialPath, Path, overwrite: true);
         _committed = true;
+    }
+
+    /// <summary>The catalog's classes, then each vector class the trees use (once).</summary>
+    private List<StreamerInfoModel> StreamerInfos()
+    {
+        var list = new List<StreamerInfoModel>(StreamerCatalog.Classes);
+        foreach (StreamerInfoModel extra in _trees.SelectMany(t => t.ExtraStreamerInfos()))
+        {
+            if (!list.Any(i => i.ClassName == extra.ClassName))
+            {
+                list.Add(extra);
+            }
+        }
+        return list;
     }
 
     /// <summary>Closes the file; without <see cref="Commit"/> the partial file is deleted.</summary>

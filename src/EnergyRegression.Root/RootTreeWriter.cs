@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using EnergyRegression.Root.Format;
 using EnergyRegression.Root.Writing;
 
 namespace EnergyRegression.Root;
@@ -43,8 +43,25 @@ public sealed class RootTreeWriter
         {
             throw new ArgumentException($"branch {name}: array dimensions must be positive", nameof(shape));
         }
-        Add(new BranchWriter(name, LeafType.Of(elementType, name), shape, counter: null));
+        if (elementType == typeof(string))
+        {
+            throw new ArgumentException($"branch {name}: use AddStringBranch for strings", nameof(elementType));
+        }
+        Add(new BranchWriter(name, BranchKind.Fixed, LeafType.Of(elementType, name), shape, counter: null));
     }
+
+    /// <summary>Adds a <c>std::vector&lt;T&gt;</c> branch of numbers (TBranchElement); its per-entry sizes are given to <see cref="Append"/> in <c>sizes</c>.</summary>
+    public void AddVectorBranch(string name, Type elementType)
+    {
+        if (elementType == typeof(string))
+        {
+            throw new ArgumentException($"branch {name}: vectors of strings cannot be written yet", nameof(elementType));
+        }
+        Add(new BranchWriter(name, BranchKind.Vector, LeafType.Of(elementType, name), [], counter: null));
+    }
+
+    /// <summary>Adds a string branch (a TLeafC leaf, <c>name/C</c>); its values are a <c>string[]</c>, UTF-8 encoded.</summary>
+    public void AddStringBranch(string name) => Add(new BranchWriter(name, BranchKind.String, LeafType.Of(typeof(string), name), [], counter: null));
 
     /// <summary>
     /// Adds a C-style variable-length array sized by an int32 counter branch, NanoAOD style
@@ -60,7 +77,7 @@ public sealed class RootTreeWriter
             AddBranch(counter, typeof(int));
             count = _byName[counter];
         }
-        if (count.Counter is not null || count.Shape.Length > 0 || count.Leaf.ClrType != typeof(int))
+        if (count.Kind != BranchKind.Fixed || count.Shape.Length > 0 || count.Leaf.ClrType != typeof(int))
         {
             throw new ArgumentException($"branch {name}: counter {counter} must be a scalar int32 branch", nameof(counter));
         }
@@ -69,7 +86,11 @@ public sealed class RootTreeWriter
             throw new ArgumentException($"branch {name}: array dimensions must be positive", nameof(innerShape));
         }
         count.IsCounter = true;
-        Add(new BranchWriter(name, LeafType.Of(elementType, name), innerShape, count));
+        if (elementType == typeof(string))
+        {
+            throw new ArgumentException($"branch {name}: arrays of strings cannot be written", nameof(elementType));
+        }
+        Add(new BranchWriter(name, BranchKind.Jagged, LeafType.Of(elementType, name), innerShape, count));
     }
 
     private void Add(BranchWriter branch)
@@ -91,11 +112,12 @@ public sealed class RootTreeWriter
 
     /// <summary>
     /// Appends <paramref name="entries"/> entries. <paramref name="columns"/> holds one array per branch, of the
-    /// branch's element type: <c>entries</c> values for scalars, <c>entries × product(shape)</c> for fixed arrays,
-    /// the per-entry counts (int[]) for a counter, all the entries' items flat (<c>sum(counts) × product(inner)</c>)
-    /// for a jagged branch.
+    /// branch's element type: <c>entries</c> values for scalars and strings, <c>entries × product(shape)</c> for
+    /// fixed arrays, the per-entry counts (int[]) for a counter, all the entries' items flat
+    /// (<c>sum(counts) × product(inner)</c>) for a jagged branch, all the items flat for a vector branch, whose
+    /// per-entry sizes <paramref name="sizes"/> gives by branch name.
     /// </summary>
-    public void Append(int entries, IReadOnlyDictionary<string, Array> columns)
+    public void Append(int entries, IReadOnlyDictionary<string, Array> columns, IReadOnlyDictionary<string, int[]>? sizes = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentOutOfRangeException.ThrowIfNegative(entries);
@@ -120,47 +142,37 @@ public sealed class RootTreeWriter
             }
             chunk[b] = values;
         }
-        // Items per entry, from the counters (validated: non-negative, and the jagged columns' lengths match).
+        // Items per entry (from the counters, or the vector sizes), checked against the number of values given.
         var itemOffsets = new Dictionary<BranchWriter, long[]>(ReferenceEqualityComparer.Instance);
+        var bytes = new Dictionary<BranchWriter, long[]>(ReferenceEqualityComparer.Instance);
         foreach (BranchWriter b in _branches)
         {
-            long expected;
-            if (b.Counter is { } counter)
+            long[]? offsets = b.Kind switch
             {
-                if (!itemOffsets.TryGetValue(counter, out long[]? offsets))
-                {
-                    int[] counts = (int[])chunk[counter];
-                    offsets = new long[entries + 1];
-                    for (int e = 0; e < entries; e++)
-                    {
-                        if (counts[e] < 0)
-                        {
-                            throw new ArgumentException($"counter {counter.Name}: negative count {counts[e]} at entry {Entries + e}");
-                        }
-                        offsets[e + 1] = offsets[e] + counts[e];
-                    }
-                    itemOffsets[counter] = offsets;
-                }
-                expected = offsets[entries] * b.ValuesPerItem;
-            }
-            else
+                BranchKind.Jagged => OffsetsOf(b.Counter!.Name, (int[])chunk[b.Counter], entries),
+                BranchKind.Vector => OffsetsOf(b.Name, sizes is not null && sizes.TryGetValue(b.Name, out int[]? s) ? s
+                    : throw new ArgumentException($"no sizes for vector branch '{b.Name}' of tree {Name}"), entries),
+                _ => null,
+            };
+            if (offsets is not null)
             {
-                expected = (long)entries * b.ValuesPerItem;
+                itemOffsets[b] = offsets;
             }
+            long expected = b.Kind == BranchKind.String ? entries : (offsets?[entries] ?? entries) * (long)b.ValuesPerItem;
             if (chunk[b].LongLength != expected)
             {
                 throw new ArgumentException($"branch {b.Name}: {chunk[b].LongLength} values given, {entries} entries need {expected}");
             }
+            bytes[b] = b.CumulativeBytes(chunk[b], entries, offsets);
         }
 
         int done = 0;
         while (done < entries)
         {
-            int stop = FlushPoint(done, entries, chunk, itemOffsets);
+            int stop = FlushPoint(done, entries, bytes);
             foreach (BranchWriter b in _branches)
             {
-                long[]? offsets = b.Counter is { } c ? itemOffsets[c] : null;
-                b.Fill(chunk[b], done, stop, offsets);
+                b.Fill(chunk[b], done, stop, itemOffsets.GetValueOrDefault(b));
             }
             Entries += stop - done;
             done = stop;
@@ -171,43 +183,50 @@ public sealed class RootTreeWriter
         }
     }
 
-    /// <summary>The entry (exclusive) after which the first branch reaches the basket size, or <paramref name="entries"/>.</summary>
-    private int FlushPoint(int from, int entries, Dictionary<BranchWriter, Array> chunk, Dictionary<BranchWriter, long[]> itemOffsets)
+    private long[] OffsetsOf(string what, int[] counts, int entries)
+    {
+        if (counts.Length != entries)
+        {
+            throw new ArgumentException($"{what}: {counts.Length} counts given for {entries} entries");
+        }
+        long[] offsets = new long[entries + 1];
+        for (int e = 0; e < entries; e++)
+        {
+            if (counts[e] < 0)
+            {
+                throw new ArgumentException($"{what}: negative count {counts[e]} at entry {Entries + e}");
+            }
+            offsets[e + 1] = offsets[e] + counts[e];
+        }
+        return offsets;
+    }
+
+    /// <summary>The entry (exclusive) at which the first branch reaches the basket size, or <paramref name="entries"/>; at least one entry.</summary>
+    private int FlushPoint(int from, int entries, Dictionary<BranchWriter, long[]> bytes)
     {
         int stop = entries;
-        long limit = _file.Options.BasketSize;
         foreach (BranchWriter b in _branches)
         {
-            long room = limit - b.PendingBytes;
-            if (b.Counter is { } c)
+            long[] sums = bytes[b];
+            long room = _file.Options.BasketSize - b.PendingBytes;
+            // First entry e ≥ from with sums[e + 1] − sums[from] ≥ room: the basket is full after it.
+            int lo = from;
+            int hi = stop;
+            while (lo < hi)
             {
-                long[] offsets = itemOffsets[c];
-                long bytesPerItem = b.ValuesPerItem * (long)b.Leaf.Size;
-                // First entry e with (offsets[e + 1] − offsets[from]) × bytesPerItem ≥ room.
-                int lo = from;
-                int hi = stop;
-                while (lo < hi)
+                int mid = lo + (hi - lo) / 2;
+                if (sums[mid + 1] - sums[from] >= room)
                 {
-                    int mid = lo + (hi - lo) / 2;
-                    if ((offsets[mid + 1] - offsets[from]) * bytesPerItem >= room)
-                    {
-                        hi = mid;
-                    }
-                    else
-                    {
-                        lo = mid + 1;
-                    }
+                    hi = mid;
                 }
-                stop = Math.Min(stop, Math.Min(entries, lo + 1));
+                else
+                {
+                    lo = mid + 1;
+                }
             }
-            else
-            {
-                long perEntry = b.EntryBytes;
-                long n = Math.Max(1, (room + perEntry - 1) / perEntry);
-                stop = (int)Math.Min(stop, from + n);
-            }
+            stop = Math.Min(stop, lo + 1);
         }
-        return Math.Max(stop, from + 1);
+        return Math.Clamp(stop, from + 1, entries);
     }
 
     /// <summary>Closes every branch's basket at the current entry (a cluster boundary).</summary>
@@ -223,6 +242,10 @@ public sealed class RootTreeWriter
             b.Flush(_file, Name);
         }
     }
+
+    /// <summary>Streamer infos this tree needs beyond the writer's catalog (its vector classes).</summary>
+    internal IEnumerable<StreamerInfoModel> ExtraStreamerInfos() =>
+        _branches.Where(b => b.Kind == BranchKind.Vector).Select(b => b.VectorStreamerInfo());
 
     /// <summary>The TTree object (v20; member order per the TTree streamer info in <see cref="StreamerCatalog"/>).</summary>
     internal void Serialize(ObjectWriter w)
@@ -267,253 +290,3 @@ public sealed class RootTreeWriter
     }
 }
 
-/// <summary>The leaf class and type code of a numeric element type.</summary>
-internal sealed record LeafType(Type ClrType, string LeafClass, char Code, int Size, bool IsUnsigned)
-{
-    public static LeafType Of(Type t, string branch) => t switch
-    {
-        _ when t == typeof(bool) => new(t, "TLeafO", 'O', 1, false),
-        _ when t == typeof(sbyte) => new(t, "TLeafB", 'B', 1, false),
-        _ when t == typeof(byte) => new(t, "TLeafB", 'b', 1, true),
-        _ when t == typeof(short) => new(t, "TLeafS", 'S', 2, false),
-        _ when t == typeof(ushort) => new(t, "TLeafS", 's', 2, true),
-        _ when t == typeof(int) => new(t, "TLeafI", 'I', 4, false),
-        _ when t == typeof(uint) => new(t, "TLeafI", 'i', 4, true),
-        _ when t == typeof(long) => new(t, "TLeafL", 'L', 8, false),
-        _ when t == typeof(ulong) => new(t, "TLeafL", 'l', 8, true),
-        _ when t == typeof(float) => new(t, "TLeafF", 'F', 4, false),
-        _ when t == typeof(double) => new(t, "TLeafD", 'D', 8, false),
-        _ => throw new ArgumentException($"branch {branch}: type {t.Name} cannot be written (numbers and bool only)"),
-    };
-}
-
-/// <summary>One branch being written: its pending basket and the bookkeeping of the baskets written.</summary>
-internal sealed class BranchWriter(string name, LeafType leaf, int[] shape, BranchWriter? counter)
-{
-    private readonly BigEndianWriter _data = new(1024);
-    private readonly List<int> _entryOffsets = [];
-    private readonly List<int> _basketBytes = [];
-    private readonly List<long> _basketEntry = [];
-    private readonly List<long> _basketSeek = [];
-    private long _entries;
-    private long _maxCount;
-
-    public string Name { get; } = name;
-    public LeafType Leaf { get; } = leaf;
-    public int[] Shape { get; } = shape;
-    public BranchWriter? Counter { get; } = counter;
-    public bool IsCounter { get; set; }
-
-    public int ValuesPerItem => Shape.Aggregate(1, (a, d) => checked(a * d));
-    public int EntryBytes => ValuesPerItem * Leaf.Size;
-    public bool HasEntryOffsets => Counter is not null;
-    public long PendingBytes => _data.Position;
-    public int PendingEntries { get; private set; }
-    public long TotBytes { get; private set; }
-    public long ZipBytes { get; private set; }
-
-    private string Dimensions => (Counter is null ? "" : $"[{Counter.Name}]") + string.Concat(Shape.Select(d => $"[{d}]"));
-
-    /// <summary>Appends entries [from, to) of a chunk (values in native order) as big-endian bytes.</summary>
-    public void Fill(Array values, int from, int to, long[]? itemOffsets)
-    {
-        long first = itemOffsets is null ? (long)from * ValuesPerItem : itemOffsets[from] * ValuesPerItem;
-        long last = itemOffsets is null ? (long)to * ValuesPerItem : itemOffsets[to] * ValuesPerItem;
-        if (itemOffsets is not null)
-        {
-            for (int e = from; e < to; e++)
-            {
-                _entryOffsets.Add(_data.Position + (int)((itemOffsets[e] - itemOffsets[from]) * ValuesPerItem * Leaf.Size));
-            }
-        }
-        if (IsCounter)
-        {
-            foreach (int c in ((int[])values).AsSpan(from, to - from))
-            {
-                _maxCount = Math.Max(_maxCount, c);
-            }
-        }
-        int count = checked((int)(last - first));
-        Span<byte> target = _data.Reserve(checked(count * Leaf.Size));
-        CopyBigEndian(values, (int)first, count, target);
-        PendingEntries += to - from;
-    }
-
-    private static void CopyBigEndian(Array values, int first, int count, Span<byte> target)
-    {
-        switch (values)
-        {
-            case bool[] a:
-                for (int i = 0; i < count; i++)
-                {
-                    target[i] = a[first + i] ? (byte)1 : (byte)0;
-                }
-                break;
-            case sbyte[] a: MemoryMarshal.AsBytes(a.AsSpan(first, count)).CopyTo(target); break;
-            case byte[] a: a.AsSpan(first, count).CopyTo(target); break;
-            case short[] a: Swap(MemoryMarshal.AsBytes(a.AsSpan(first, count)), target, 2); break;
-            case ushort[] a: Swap(MemoryMarshal.AsBytes(a.AsSpan(first, count)), target, 2); break;
-            case int[] a: Swap(MemoryMarshal.AsBytes(a.AsSpan(first, count)), target, 4); break;
-            case uint[] a: Swap(MemoryMarshal.AsBytes(a.AsSpan(first, count)), target, 4); break;
-            case float[] a: Swap(MemoryMarshal.AsBytes(a.AsSpan(first, count)), target, 4); break;
-            case long[] a: Swap(MemoryMarshal.AsBytes(a.AsSpan(first, count)), target, 8); break;
-            case ulong[] a: Swap(MemoryMarshal.AsBytes(a.AsSpan(first, count)), target, 8); break;
-            case double[] a: Swap(MemoryMarshal.AsBytes(a.AsSpan(first, count)), target, 8); break;
-            default: throw new ArgumentException($"unsupported value array {values.GetType().Name}");
-        }
-    }
-
-    private static void Swap(ReadOnlySpan<byte> native, Span<byte> target, int size)
-    {
-        native.CopyTo(target);
-        if (!BitConverter.IsLittleEndian)
-        {
-            return;
-        }
-        switch (size)
-        {
-            case 2: System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, short>(target[..native.Length]), MemoryMarshal.Cast<byte, short>(target[..native.Length])); break;
-            case 4: System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(target[..native.Length]), MemoryMarshal.Cast<byte, int>(target[..native.Length])); break;
-            default: System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, long>(target[..native.Length]), MemoryMarshal.Cast<byte, long>(target[..native.Length])); break;
-        }
-    }
-
-    /// <summary>
-    /// Writes the pending basket as a TBasket record (per TBasket::Streamer and the corpus files): a 64-bit key
-    /// (class TBasket, name = branch, title = tree, cycle 0), fVersion 3, fBufferSize, fNevBufSize, fNevBuf,
-    /// fLast, flag 0; the object is the data, then for jagged branches fNevBuf + 1 as int32, the entry offsets
-    /// counted from the key start and a 0.
-    /// </summary>
-    public void Flush(RootFileWriter file, string tree)
-    {
-        if (PendingEntries == 0)
-        {
-            return;
-        }
-        int keyLen = RootFileWriter.KeyLength("TBasket", Name, tree) + 2 + 4 + 4 + 4 + 4 + 1;
-        int dataLength = _data.Position;
-        var obj = new BigEndianWriter(dataLength + (HasEntryOffsets ? 8 + 4 * PendingEntries : 0));
-        obj.WriteBytes(_data.Written);
-        if (HasEntryOffsets)
-        {
-            obj.WriteInt32(PendingEntries + 1);
-            foreach (int o in _entryOffsets)
-            {
-                obj.WriteInt32(keyLen + o);
-            }
-            obj.WriteInt32(0);
-        }
-        byte[]? packed = Compression.RootCompressor.Compress(obj.Written, file.Options.Compression, file.Options.Level);
-        ReadOnlySpan<byte> stored = packed ?? obj.Written;
-        int nbytes = checked(keyLen + stored.Length);
-        var header = new BigEndianWriter(keyLen);
-        long seek = file.End;
-        file.WriteKeyHeader(header, nbytes, obj.Position, (short)keyLen, 0, seek, RootFileWriter.Begin, "TBasket", Name, tree);
-        header.WriteInt16(3);                                       // fVersion
-        header.WriteInt32(file.Options.BasketSize);                 // fBufferSize
-        header.WriteInt32(HasEntryOffsets ? 1000 : EntryBytes);     // fNevBufSize: entry length, or the offset table's
-        header.WriteInt32(PendingEntries);                          // fNevBuf
-        header.WriteInt32(keyLen + dataLength);                     // fLast
-        header.WriteByte(0);
-        file.Append(header.Written);
-        file.Append(stored);
-
-        _basketBytes.Add(nbytes);
-        _basketEntry.Add(_entries);
-        _basketSeek.Add(seek);
-        _entries += PendingEntries;
-        TotBytes += keyLen + obj.Position;
-        ZipBytes += nbytes;
-        PendingEntries = 0;
-        _entryOffsets.Clear();
-        _data.Reset();
-    }
-
-    /// <summary>The TBranch object (v13; member order per its streamer info).</summary>
-    public void Serialize(ObjectWriter w) => w.WritePointer(this, "TBranch", x =>
-    {
-        BigEndianWriter b = x.Buffer;
-        x.WriteVersioned(13, () =>
-        {
-            x.WriteTNamed(Name, Name + Dimensions + "/" + Leaf.Code);
-            x.WriteVersioned(2, () => { b.WriteInt16(0); b.WriteInt16(1001); }); // TAttFill
-            b.WriteInt32(0);                                   // fCompress: the file's
-            b.WriteInt32(32000);                               // fBasketSize
-            b.WriteInt32(HasEntryOffsets ? 1000 : 0);          // fEntryOffsetLen
-            b.WriteInt32(_basketBytes.Count);                  // fWriteBasket
-            b.WriteInt64(_entries);                            // fEntryNumber
-            x.WriteVersioned(1, () => b.WriteByte(0));         // fIOFeatures
-            b.WriteInt32(0);                                   // fOffset
-            int maxBaskets = _basketBytes.Count + 1;
-            b.WriteInt32(maxBaskets);                          // fMaxBaskets
-            b.WriteInt32(0);                                   // fSplitLevel
-            b.WriteInt64(_entries);                            // fEntries
-            b.WriteInt64(0);                                   // fFirstEntry
-            b.WriteInt64(TotBytes);
-            b.WriteInt64(ZipBytes);
-            x.WriteObjArray(Array.Empty<object>(), (_, _) => { });        // fBranches
-            x.WriteObjArray([this], (y, _) => SerializeLeaf(y));           // fLeaves
-            x.WriteObjArray(Array.Empty<object>(), (_, _) => { });        // fBaskets
-            b.WriteByte(1);
-            for (int i = 0; i < maxBaskets; i++)
-            {
-                b.WriteInt32(i < _basketBytes.Count ? _basketBytes[i] : 0);
-            }
-            b.WriteByte(1);
-            for (int i = 0; i < maxBaskets; i++)
-            {
-                b.WriteInt64(i < _basketEntry.Count ? _basketEntry[i] : i == _basketEntry.Count ? _entries : 0);
-            }
-            b.WriteByte(1);
-            for (int i = 0; i < maxBaskets; i++)
-            {
-                b.WriteInt64(i < _basketSeek.Count ? _basketSeek[i] : 0);
-            }
-            b.WriteTString("");                                // fFileName
-        });
-    });
-
-    /// <summary>The leaf again, as an entry of the tree's fLeaves (a reference to the object in the branch).</summary>
-    public void SerializeLeafPointer(ObjectWriter w) => SerializeLeaf(w);
-
-    /// <summary>TLeafX v1 around TLeaf v2: TNamed, fLen, fLenType, fOffset, fIsRange, fIsUnsigned, fLeafCount, then fMinimum, fMaximum.</summary>
-    private void SerializeLeaf(ObjectWriter w) => w.WritePointer(Leaf, Leaf.LeafClass, x =>
-    {
-        BigEndianWriter b = x.Buffer;
-        x.WriteVersioned(1, () =>
-        {
-            x.WriteVersioned(2, () =>
-            {
-                x.WriteTNamed(Name, Name + Dimensions);
-                b.WriteInt32(ValuesPerItem);   // fLen
-                b.WriteInt32(Leaf.Size);       // fLenType
-                b.WriteInt32(0);               // fOffset
-                b.WriteBool(IsCounter);        // fIsRange
-                b.WriteBool(Leaf.IsUnsigned);
-                if (Counter is null)
-                {
-                    b.WriteUInt32(0);
-                }
-                else
-                {
-                    Counter.SerializeLeafPointer(x);
-                }
-            });
-            WriteMinMax(b, IsCounter ? _maxCount : 0);
-        });
-    });
-
-    private void WriteMinMax(BigEndianWriter b, long max)
-    {
-        switch (Leaf.Size, Leaf.LeafClass)
-        {
-            case (_, "TLeafO"): b.WriteBool(false); b.WriteBool(max != 0); break;
-            case (1, _): b.WriteByte(0); b.WriteByte((byte)max); break;
-            case (2, _): b.WriteInt16(0); b.WriteInt16((short)max); break;
-            case (4, "TLeafF"): b.WriteFloat(0); b.WriteFloat(max); break;
-            case (4, _): b.WriteInt32(0); b.WriteInt32((int)max); break;
-            case (8, "TLeafD"): b.WriteDouble(0); b.WriteDouble(max); break;
-            default: b.WriteInt64(0); b.WriteInt64(max); break;
-        }
-    }
-}

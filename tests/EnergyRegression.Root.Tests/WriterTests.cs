@@ -28,6 +28,9 @@ public sealed class WriterTests : IDisposable
         public Dictionary<string, List<int>> Counts { get; } = [];
     }
 
+    /// <summary>The <see cref="Spec.Counter"/> of a std::vector branch (its sizes are its own).</summary>
+    private const string VectorMark = "(vector)";
+
     private static List<Spec> RandomSchema(Random rng)
     {
         var specs = new List<Spec>();
@@ -48,6 +51,10 @@ public sealed class WriterTests : IDisposable
             specs.Add(new Spec($"all_{t.Name}", t, [], "nA"));
         }
         specs.Add(new Spec("pairs", typeof(float), [2], "nB"));
+        specs.Add(new Spec("vec_f", typeof(float), [], VectorMark));
+        specs.Add(new Spec("vec_l", typeof(long), [], VectorMark));
+        specs.Add(new Spec("vec_b", typeof(bool), [], VectorMark));
+        specs.Add(new Spec("label", typeof(string), [], null));
         return specs;
     }
 
@@ -63,6 +70,13 @@ public sealed class WriterTests : IDisposable
         _ when t == typeof(long) => rng.NextInt64(long.MinValue, long.MaxValue),
         _ when t == typeof(ulong) => (ulong)rng.NextInt64() * 2 + (ulong)rng.Next(2),
         _ when t == typeof(float) => rng.Next(20) switch { 0 => float.NaN, 1 => float.PositiveInfinity, 2 => float.NegativeInfinity, 3 => -0f, _ => (float)(rng.NextDouble() * 200 - 100) },
+        _ when t == typeof(string) => rng.Next(10) switch
+        {
+            0 => "",
+            1 => new string('x', 300 + rng.Next(100)),
+            2 => "énergie – calibrée ✓",
+            _ => $"label-{rng.Next(1000)}",
+        },
         _ => rng.Next(20) switch { 0 => double.NaN, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, 3 => double.Epsilon, _ => rng.NextDouble() * 1e6 - 5e5 },
     };
 
@@ -86,7 +100,15 @@ public sealed class WriterTests : IDisposable
         RootTreeWriter tree = file.CreateTree("t", "random tree");
         foreach (Spec s in specs)
         {
-            if (s.Counter is null)
+            if (s.Type == typeof(string))
+            {
+                tree.AddStringBranch(s.Name);
+            }
+            else if (s.Counter == VectorMark)
+            {
+                tree.AddVectorBranch(s.Name, s.Type);
+            }
+            else if (s.Counter is null)
             {
                 tree.AddBranch(s.Name, s.Type, s.Shape);
             }
@@ -107,6 +129,8 @@ public sealed class WriterTests : IDisposable
                 ["nA"] = [.. Enumerable.Range(0, n).Select(e => entry + e == 777 ? 5000 : rng.Next(4) == 0 ? 0 : rng.Next(0, 12))],
                 ["nB"] = [.. Enumerable.Range(0, n).Select(_ => rng.Next(0, 3))],
             };
+            counts[VectorMark] = [.. Enumerable.Range(0, n).Select(_ => rng.Next(3) == 0 ? 0 : rng.Next(0, 30))];
+            var sizes = new Dictionary<string, int[]>();
             var columns = new Dictionary<string, Array> { ["nA"] = counts["nA"], ["nB"] = counts["nB"] };
             expected.Values["nA"].AddRange(counts["nA"].Cast<object>());
             expected.Values["nB"].AddRange(counts["nB"].Cast<object>());
@@ -121,8 +145,13 @@ public sealed class WriterTests : IDisposable
                 }
                 expected.Values[s.Name].AddRange(values);
                 columns[s.Name] = ToArray(s.Type, values);
+                if (s.Counter == VectorMark)
+                {
+                    sizes[s.Name] = counts[VectorMark];
+                    expected.Counts[s.Name] = [.. (expected.Counts.GetValueOrDefault(s.Name) ?? []), .. counts[VectorMark]];
+                }
             }
-            tree.Append(n, columns);
+            tree.Append(n, columns, sizes);
             entry += n;
         }
         file.Commit();
@@ -161,7 +190,17 @@ public sealed class WriterTests : IDisposable
                     Assert.True(values[i].Equals(a.Values.GetValue(i)), $"{codec} seed {seed} branch {name} value {i}: wrote {values[i]}, read {a.Values.GetValue(i)}");
                 }
                 Spec? spec = specs.FirstOrDefault(s => s.Name == name);
-                if (spec?.Counter is { } counter)
+                if (spec?.Counter == VectorMark)
+                {
+                    Assert.Equal(RootBranchLayout.Vector, b.Layout);
+                    long[] offsets = a.Offsets!;
+                    Assert.Equal(expected.Counts[name], Enumerable.Range(0, (int)entries).Select(e => (int)(offsets[e + 1] - offsets[e])));
+                }
+                else if (spec?.Type == typeof(string))
+                {
+                    Assert.Equal("string", b.TypeName);
+                }
+                else if (spec?.Counter is { } counter)
                 {
                     Assert.Equal(counter, b.Counter?.Name);
                     long[] offsets = a.Offsets!;
@@ -237,6 +276,7 @@ public sealed class WriterTests : IDisposable
         double d => read.GetDouble() == d,
         ulong u => read.GetUInt64() == u,
         long l => read.GetInt64() == l,
+        string text => read.GetString() == text,
         _ => read.GetInt64() == Convert.ToInt64(written, System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -283,11 +323,27 @@ public sealed class WriterTests : IDisposable
         string path = Path.Combine(_dir, "infos.root");
         WriteRandom(path, new RootWriteOptions(), seed: 7, out _);
         using var f = RootFile.Open(path);
-        Assert.Equal(StreamerCatalog.Classes.Select(c => (c.ClassName, c.ClassVersion, c.CheckSum)), f.StreamerInfos.Select(s => (s.ClassName, s.ClassVersion, s.CheckSum)));
-        foreach (RootStreamerInfo info in f.StreamerInfos)
+        Assert.Equal(StreamerCatalog.Classes.Select(c => (c.ClassName, c.ClassVersion, c.CheckSum)), f.StreamerInfos.Take(StreamerCatalog.Classes.Count).Select(s => (s.ClassName, s.ClassVersion, s.CheckSum)));
+        foreach (RootStreamerInfo info in f.StreamerInfos.Take(StreamerCatalog.Classes.Count))
         {
             Assert.Equal(StreamerCatalog.Get(info.ClassName).Elements.Count, info.Elements.Count);
         }
+        // Then the vector classes the tree uses, described as ROOT describes vector<int>.
+        Assert.Equal(["vector<float>", "vector<Long64_t>", "vector<bool>"], f.StreamerInfos.Skip(StreamerCatalog.Classes.Count).Select(s => s.ClassName));
+        RootStreamerElement e = Assert.Single(f.StreamerInfos.Single(s => s.ClassName == "vector<float>").Elements);
+        Assert.Equal(("TStreamerSTL", "This", 500, 1, 5), (e.ElementClass, e.Name, e.TypeCode, e.StlType, e.ContainedType));
+    }
+
+    [Fact]
+    public void Stl_class_checksums_follow_roots_rule()
+    {
+        // The values ROOT 6.20 wrote into uproot-stl_containers.root.
+        Assert.Equal(0x00983b88u, BranchWriter.ClassCheckSum("vector<int>"));
+        Assert.Equal(0x100e72bcu, BranchWriter.ClassCheckSum("vector<string>"));
+        using RootFile f = TestData.Open("uproot-stl_containers.root");
+        RootStreamerElement theirs = f.StreamerInfos.Single(s => s.ClassName == "vector<int>").Elements.Single();
+        var mine = new BranchWriter("v", BranchKind.Vector, LeafType.Of(typeof(int), "v"), [], null).VectorStreamerInfo();
+        Assert.Equal(theirs, mine.Elements.Single() with { Dimensions = theirs.Dimensions });
     }
 
     [Fact]
