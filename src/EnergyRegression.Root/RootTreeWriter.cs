@@ -64,9 +64,10 @@ public sealed class RootTreeWriter
     public void AddStringBranch(string name) => Add(new BranchWriter(name, BranchKind.String, LeafType.Of(typeof(string), name), [], counter: null));
 
     /// <summary>
-    /// Adds a C-style variable-length array sized by an int32 counter branch, NanoAOD style
-    /// (<c>Electron_pt[nElectron]/F</c>), optionally with fixed inner dimensions. The counter branch is created
-    /// when it does not exist yet; its values are the per-entry counts given to <see cref="Append"/>.
+    /// Adds a C-style variable-length array sized by a counter branch, NanoAOD style
+    /// (<c>Electron_pt[nElectron]/F</c>), optionally with fixed inner dimensions. The counter is an int32 or
+    /// uint32 branch added before, or an int32 branch created here; its values are the per-entry counts given
+    /// to <see cref="Append"/>.
     /// </summary>
     public void AddJaggedBranch(string name, Type elementType, string counter, params int[] innerShape)
     {
@@ -77,9 +78,9 @@ public sealed class RootTreeWriter
             AddBranch(counter, typeof(int));
             count = _byName[counter];
         }
-        if (count.Kind != BranchKind.Fixed || count.Shape.Length > 0 || count.Leaf.ClrType != typeof(int))
+        if (count.Kind != BranchKind.Fixed || count.Shape.Length > 0 || (count.Leaf.ClrType != typeof(int) && count.Leaf.ClrType != typeof(uint)))
         {
-            throw new ArgumentException($"branch {name}: counter {counter} must be a scalar int32 branch", nameof(counter));
+            throw new ArgumentException($"branch {name}: counter {counter} must be a scalar int32 or uint32 branch (NanoAOD's are uint32)", nameof(counter));
         }
         if (innerShape.Any(d => d <= 0))
         {
@@ -149,7 +150,7 @@ public sealed class RootTreeWriter
         {
             long[]? offsets = b.Kind switch
             {
-                BranchKind.Jagged => OffsetsOf(b.Counter!.Name, (int[])chunk[b.Counter], entries),
+                BranchKind.Jagged => OffsetsOf(b.Counter!.Name, chunk[b.Counter] as int[] ?? Array.ConvertAll((uint[])chunk[b.Counter], c => c > int.MaxValue ? -1 : (int)c), entries),
                 BranchKind.Vector => OffsetsOf(b.Name, sizes is not null && sizes.TryGetValue(b.Name, out int[]? s) ? s
                     : throw new ArgumentException($"no sizes for vector branch '{b.Name}' of tree {Name}"), entries),
                 _ => null,

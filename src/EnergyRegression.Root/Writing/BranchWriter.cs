@@ -139,9 +139,9 @@ internal sealed class BranchWriter(string name, BranchKind kind, LeafType leaf, 
                     }
                     if (IsCounter)
                     {
-                        foreach (int c in ((int[])values).AsSpan(from, to - from))
+                        for (int e = from; e < to; e++)
                         {
-                            _maxCount = Math.Max(_maxCount, c);
+                            _maxCount = Math.Max(_maxCount, values is int[] signed ? signed[e] : ((uint[])values)[e]);
                         }
                     }
                     int count = checked((int)(last - first));
