@@ -22,21 +22,6 @@ public sealed class JsonLinesWriterConfig : PluginConfig
         {
             throw new ConfigValueException("path", "The output path is empty.");
         }
-        if (Columns is null)
-        {
-            return;
-        }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string column in Columns)
-        {
-            if (string.IsNullOrWhiteSpace(column))
-            {
-                throw new ConfigValueException("columns", "A column name is empty.");
-            }
-            if (!seen.Add(column))
-            {
-                throw new ConfigValueException("columns", $"Column '{column}' is listed twice.");
-            }
-        }
+        RequireDistinctNames("columns", Columns);
     }
 }

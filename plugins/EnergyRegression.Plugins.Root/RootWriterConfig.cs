@@ -66,21 +66,6 @@ public sealed class RootWriterConfig : PluginConfig
         {
             throw new ConfigValueException("basket_size", $"The basket size must be 512 bytes to 1 GiB, not {BasketSize}.");
         }
-        if (Columns is null)
-        {
-            return;
-        }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string column in Columns)
-        {
-            if (string.IsNullOrWhiteSpace(column))
-            {
-                throw new ConfigValueException("columns", "A column name is empty.");
-            }
-            if (!seen.Add(column))
-            {
-                throw new ConfigValueException("columns", $"Column '{column}' is listed twice.");
-            }
-        }
+        RequireDistinctNames("columns", Columns);
     }
 }

@@ -14,6 +14,23 @@ public abstract class PluginConfig
     public virtual void Validate()
     {
     }
+
+    /// <summary>Checks a list of names (columns, branches): none empty, none twice; errors name <paramref name="key"/>.</summary>
+    protected static void RequireDistinctNames(string key, IEnumerable<string>? names, string noun = "column")
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string name in names ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new Plugins.ConfigValueException(key, $"A {noun} name is empty.");
+            }
+            if (!seen.Add(name))
+            {
+                throw new Plugins.ConfigValueException(key, $"{char.ToUpperInvariant(noun[0])}{noun[1..]} '{name}' is listed twice.");
+            }
+        }
+    }
 }
 
 /// <summary>Overrides the YAML key of a config property.</summary>
