@@ -59,7 +59,7 @@ public sealed class RootDirectory
             if (!_subdirectories.TryGetValue(key.Seek, out RootDirectory? dir))
             {
                 byte[] record = _file.ReadObject(key.Header, $"TDirectory {key.Name}");
-                dir = Load(_file, key.Name, record, key.Seek + key.Header.KeyLen, decompressed: key.ObjectLength != key.CompressedLength);
+                dir = Load(_file, key.Name, record, key.Seek + key.Header.KeyLen, decompressed: key.ObjectLength != key.CompressedLength, key.Seek);
                 _subdirectories[key.Seek] = dir;
             }
             return dir;
@@ -72,16 +72,17 @@ public sealed class RootDirectory
         int size = (int)Math.Min(64, file.Source.Length - Math.Min(at, file.Source.Length));
         byte[] record = new byte[size];
         file.Source.Read(at, record, "top TDirectory");
-        return Load(file, System.IO.Path.GetFileName(file.Path), record, at, decompressed: false);
+        return Load(file, System.IO.Path.GetFileName(file.Path), record, at, decompressed: false, header.Begin);
     }
 
     /// <summary>
     /// The TDirectory record (per TDirectoryFile::Streamer, io/doc/TFile/directory.md): fVersion,
     /// fDatimeC, fDatimeM, fNbytesKeys, fNbytesName, then fSeekDir, fSeekParent, fSeekKeys (int32, or
     /// int64 when fVersion &gt; 1000). The keys list at fSeekKeys is a TKey header followed by an int32
-    /// count and that many TKey headers.
+    /// count and that many TKey headers. fSeekDir is the position of the directory's own key (fBEGIN for the
+    /// top directory), which tells a directory record from whatever a wrong seek pointer lands on.
     /// </summary>
-    internal static RootDirectory Load(RootFile file, string name, byte[] record, long offset, bool decompressed)
+    internal static RootDirectory Load(RootFile file, string name, byte[] record, long offset, bool decompressed, long expectedSeekDir)
     {
         var r = new BigEndianReader(record, file.Path, $"TDirectory {name}", offset, 0, decompressed);
         short version = r.ReadInt16();
@@ -91,9 +92,12 @@ public sealed class RootDirectory
         r.ReadInt32(); // fNbytesName
         bool big = version > 1000;
         long seekDir = big ? r.ReadInt64() : r.ReadInt32();
-        long seekParent = big ? r.ReadInt64() : r.ReadInt32();
+        _ = big ? r.ReadInt64() : r.ReadInt32(); // fSeekParent
         long seekKeys = big ? r.ReadInt64() : r.ReadInt32();
-        _ = seekDir + seekParent;
+        if (seekDir != expectedSeekDir)
+        {
+            throw r.Error($"fSeekDir is {seekDir}, but the directory's key is at {expectedSeekDir}: not a directory record (wrong seek pointer?)");
+        }
         if (seekKeys == 0)
         {
             return new RootDirectory(file, name, []);
@@ -115,7 +119,7 @@ public sealed class RootDirectory
             int start = k.Position;
             var h = KeyHeader.Parse(ref k, 0, long.MaxValue);
             k.Seek(start + h.KeyLen <= k.Length ? start + h.KeyLen : throw k.Error($"fKeylen {h.KeyLen} runs past the keys list"));
-            if (h.SeekKey < 0 || h.SeekKey > file.Source.Length - h.Nbytes)
+            if (h.SeekKey < file.Header.Begin || h.SeekKey > file.Source.Length - h.Nbytes)
             {
                 throw k.Error($"key '{h.Name}' points outside the file (fSeekKey {h.SeekKey}, fNbytes {h.Nbytes})");
             }

@@ -44,6 +44,11 @@ internal sealed class BasketData : IDisposable
         {
             throw new RootFormatException(file, structure, seek, $"fBasketBytes {nbytes} out of range");
         }
+        if (seek < 0 || seek > source.Length - nbytes)
+        {
+            throw new RootFormatException(file, structure, seek,
+                $"basket (fBasketSeek {seek}, fBasketBytes {nbytes}) lies outside the file ({source.Length} bytes): truncated file or bad seek pointer");
+        }
         byte[] raw = ArrayPool<byte>.Shared.Rent(nbytes);
         byte[]? inflated = null;
         try
@@ -54,6 +59,14 @@ internal sealed class BasketData : IDisposable
             if (key.Nbytes != nbytes)
             {
                 throw r.Error($"basket key says fNbytes {key.Nbytes}, the branch says {nbytes}");
+            }
+            if (key.SeekKey != seek)
+            {
+                throw r.Error($"the basket's key says it is at fSeekKey {key.SeekKey}, it was read from fBasketSeek {seek}");
+            }
+            if (key.ClassName != "TBasket")
+            {
+                throw r.Error($"the key at fBasketSeek is a '{key.ClassName}' named '{key.Name}', not a TBasket");
             }
             r.ReadInt16(); // fVersion
             r.ReadInt32(); // fBufferSize
@@ -70,6 +83,10 @@ internal sealed class BasketData : IDisposable
                 throw r.Error($"basket holds {nevBuf} entries, the branch's fBasketEntry says {expectedEntries}");
             }
             int objLen = key.ObjLen;
+            if (objLen > RootFile.MaxObjectLength)
+            {
+                throw r.Error($"fObjlen {objLen} exceeds the reader's limit");
+            }
             int border = last - key.KeyLen;
             if (border < 0 || border > objLen)
             {
@@ -85,6 +102,7 @@ internal sealed class BasketData : IDisposable
             }
             else
             {
+                RootFile.CheckCompressedRecord(raw.AsSpan(key.KeyLen, stored), objLen, file, structure, seek + key.KeyLen);
                 inflated = ArrayPool<byte>.Shared.Rent(objLen);
                 RootDecompressor.Decompress(raw.AsSpan(key.KeyLen, stored), inflated.AsSpan(0, objLen), file, structure, seek + key.KeyLen);
                 data = inflated;
