@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
@@ -24,39 +25,50 @@ internal static partial class RootCompressor
         {
             return null;
         }
-        using var output = new MemoryStream(data.Length / 2 + 64);
-        byte[] block = new byte[RootDecompressor.HeaderSize + MaxBlock + 64 + MaxBlock / 255 + 16];
-        for (int start = 0; start < data.Length; start += MaxBlock)
+        // Output is abandoned as soon as it would not be smaller than the input.
+        byte[] output = ArrayPool<byte>.Shared.Rent(data.Length);
+        byte[] block = ArrayPool<byte>.Shared.Rent(RootDecompressor.HeaderSize + Math.Min(MaxBlock, data.Length) + 1024);
+        try
         {
-            ReadOnlySpan<byte> chunk = data.Slice(start, Math.Min(MaxBlock, data.Length - start));
-            Span<byte> payload = block.AsSpan(RootDecompressor.HeaderSize);
-            int n = algorithm switch
+            int written = 0;
+            for (int start = 0; start < data.Length; start += MaxBlock)
             {
-                RootCompression.Zlib => Deflate(chunk, payload, level),
-                RootCompression.Lz4 => Lz4(chunk, payload, level),
-                RootCompression.Zstd => Zstd(chunk, payload, level),
-                RootCompression.Lzma => Xz(chunk, payload, level),
-                _ => throw new ArgumentOutOfRangeException(nameof(algorithm)),
-            };
-            if (n < 0 || n >= chunk.Length)
-            {
-                return null;
+                ReadOnlySpan<byte> chunk = data.Slice(start, Math.Min(MaxBlock, data.Length - start));
+                Span<byte> payload = block.AsSpan(RootDecompressor.HeaderSize, chunk.Length);
+                int n = algorithm switch
+                {
+                    RootCompression.Zlib => Deflate(chunk, payload, level),
+                    RootCompression.Lz4 => Lz4(chunk, payload, level),
+                    RootCompression.Zstd => Zstd(chunk, payload, level),
+                    RootCompression.Lzma => Xz(chunk, payload, level),
+                    _ => throw new ArgumentOutOfRangeException(nameof(algorithm)),
+                };
+                if (n < 0 || n >= chunk.Length || written + RootDecompressor.HeaderSize + n >= data.Length)
+                {
+                    return null;
+                }
+                (byte a, byte b, byte method) = algorithm switch
+                {
+                    RootCompression.Zlib => ((byte)'Z', (byte)'L', (byte)8),
+                    RootCompression.Lz4 => ((byte)'L', (byte)'4', (byte)1),
+                    RootCompression.Zstd => ((byte)'Z', (byte)'S', (byte)1),
+                    _ => ((byte)'X', (byte)'Z', (byte)0),
+                };
+                block[0] = a;
+                block[1] = b;
+                block[2] = method;
+                Write24(block.AsSpan(3), n);
+                Write24(block.AsSpan(6), chunk.Length);
+                block.AsSpan(0, RootDecompressor.HeaderSize + n).CopyTo(output.AsSpan(written));
+                written += RootDecompressor.HeaderSize + n;
             }
-            (byte a, byte b, byte method) = algorithm switch
-            {
-                RootCompression.Zlib => ((byte)'Z', (byte)'L', (byte)8),
-                RootCompression.Lz4 => ((byte)'L', (byte)'4', (byte)1),
-                RootCompression.Zstd => ((byte)'Z', (byte)'S', (byte)1),
-                _ => ((byte)'X', (byte)'Z', (byte)0),
-            };
-            block[0] = a;
-            block[1] = b;
-            block[2] = method;
-            Write24(block.AsSpan(3), n);
-            Write24(block.AsSpan(6), chunk.Length);
-            output.Write(block, 0, RootDecompressor.HeaderSize + n);
+            return output.AsSpan(0, written).ToArray();
         }
-        return output.Length < data.Length ? output.ToArray() : null;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(output);
+            ArrayPool<byte>.Shared.Return(block);
+        }
     }
 
     private static void Write24(Span<byte> to, int v)
@@ -66,19 +78,25 @@ internal static partial class RootCompressor
         to[2] = (byte)(v >> 16);
     }
 
-    private static int Deflate(ReadOnlySpan<byte> chunk, Span<byte> target, int level)
+    private static unsafe int Deflate(ReadOnlySpan<byte> chunk, Span<byte> target, int level)
     {
-        using var buffer = new MemoryStream(chunk.Length);
-        using (var z = new ZLibStream(buffer, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+        fixed (byte* p = target)
         {
-            z.Write(chunk);
+            // A fixed-size stream over the target: a result that does not fit is not worth keeping.
+            using var buffer = new UnmanagedMemoryStream(p, 0, target.Length, FileAccess.Write);
+            try
+            {
+                using (var z = new ZLibStream(buffer, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+                {
+                    z.Write(chunk);
+                }
+            }
+            catch (NotSupportedException)
+            {
+                return -1;
+            }
+            return (int)buffer.Position;
         }
-        if (buffer.Length > target.Length)
-        {
-            return -1;
-        }
-        buffer.GetBuffer().AsSpan(0, (int)buffer.Length).CopyTo(target);
-        return (int)buffer.Length;
     }
 
     private static int Lz4(ReadOnlySpan<byte> chunk, Span<byte> target, int level)
@@ -93,9 +111,14 @@ internal static partial class RootCompressor
         return n + 8;
     }
 
+    /// <summary>One ZSTD context per thread and level: creating one costs more than compressing a basket.</summary>
+    [ThreadStatic]
+    private static ZstdSharp.Compressor?[]? t_zstd;
+
     private static int Zstd(ReadOnlySpan<byte> chunk, Span<byte> target, int level)
     {
-        using var compressor = new ZstdSharp.Compressor(level);
+        t_zstd ??= new ZstdSharp.Compressor?[23];
+        ZstdSharp.Compressor compressor = t_zstd[level] ??= new ZstdSharp.Compressor(level);
         return compressor.TryWrap(chunk, target, out int written) ? written : -1;
     }
 

@@ -22,9 +22,11 @@ internal static class RootDecompressor
 
     /// <summary>
     /// Decompresses <paramref name="source"/> into exactly <paramref name="destination"/>.Length bytes.
-    /// Walks the block headers first so that sizes are validated before any work.
+    /// Walks the block headers first so that sizes are validated before any work. "ZS" blocks use
+    /// <paramref name="zstd"/>, by default <see cref="ZstdDecoder.Default"/> (native libzstd when available).
     /// </summary>
-    public static void Decompress(ReadOnlySpan<byte> source, Span<byte> destination, string file, string structure, long offset)
+    public static void Decompress(ReadOnlySpan<byte> source, Span<byte> destination, string file, string structure, long offset,
+        ZstdImplementation? zstd = null)
     {
         ValidateBlocks(source, destination.Length, file, structure, offset);
         int src = 0;
@@ -37,6 +39,10 @@ internal static class RootDecompressor
             ReadOnlySpan<byte> payload = source.Slice(src + HeaderSize, compressed);
             Span<byte> target = destination.Slice(dst, uncompressed);
             long blockOffset = offset + src;
+            if (header[0] == (byte)'Z' && header[1] == (byte)'S')
+            {
+                zstd ??= ZstdDecoder.Default;
+            }
             int produced;
             try
             {
@@ -45,7 +51,7 @@ internal static class RootDecompressor
                     ((byte)'Z', (byte)'L') => Inflate(payload, target),
                     ((byte)'X', (byte)'Z') => UnXz(payload, target),
                     ((byte)'L', (byte)'4') => UnLz4(payload, target, file, structure, blockOffset),
-                    ((byte)'Z', (byte)'S') => ZstdUnwrap(payload, target),
+                    ((byte)'Z', (byte)'S') => ZstdDecoder.Decompress(payload, target, zstd!.Value),
                     _ => throw new InvalidOperationException("unreachable: tags are validated first"),
                 };
             }
@@ -80,20 +86,21 @@ internal static class RootDecompressor
                     $"compressed data ends after {dst} of {total} uncompressed bytes");
             }
             ReadOnlySpan<byte> h = source.Slice(src, HeaderSize);
-            string tag = $"{(char)h[0]}{(char)h[1]}";
-            if (tag == "CS")
+            // The tag as a number, not a string: this runs once per basket.
+            int tag = (h[0] << 8) | h[1];
+            if (tag == Tag('C', 'S'))
             {
                 throw new RootFormatException(file, structure, offset + src,
                     "compression algorithm 'CS' (ROOT's pre-zlib algorithm, unused for 20+ years) is not supported");
             }
-            if (tag is not ("ZL" or "XZ" or "L4" or "ZS"))
+            if (tag != Tag('Z', 'L') && tag != Tag('X', 'Z') && tag != Tag('L', '4') && tag != Tag('Z', 'S'))
             {
                 throw new RootFormatException(file, structure, offset + src, $"unknown compression block tag 0x{h[0]:x2}{h[1]:x2}");
             }
             int compressed = h[3] | (h[4] << 8) | (h[5] << 16);
             int uncompressed = h[6] | (h[7] << 8) | (h[8] << 16);
             if (compressed > source.Length - src - HeaderSize || uncompressed == 0 || uncompressed > total - dst
-                || (tag == "L4" && compressed < Lz4ChecksumSize))
+                || (tag == Tag('L', '4') && compressed < Lz4ChecksumSize))
             {
                 throw new RootFormatException(file, structure, offset + src,
                     $"compression block sizes out of range (compressed {compressed}, uncompressed {uncompressed}, {source.Length - src - HeaderSize} bytes and {total - dst} output bytes left)");
@@ -102,6 +109,8 @@ internal static class RootDecompressor
             dst += uncompressed;
         }
     }
+
+    private static int Tag(char a, char b) => (a << 8) | b;
 
     private static unsafe int Inflate(ReadOnlySpan<byte> payload, Span<byte> target)
     {
@@ -139,12 +148,6 @@ internal static class RootDecompressor
             throw new RootFormatException(file, structure, offset, "corrupt LZ4 block");
         }
         return n;
-    }
-
-    private static int ZstdUnwrap(ReadOnlySpan<byte> payload, Span<byte> target)
-    {
-        using var z = new ZstdSharp.Decompressor();
-        return z.Unwrap(payload, target);
     }
 
     private static int ReadFully(Stream s, Span<byte> target)
