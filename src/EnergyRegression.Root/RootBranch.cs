@@ -135,7 +135,7 @@ public sealed class RootBranch
         {
             long first = _model.BasketEntry[i];
             long end = i + 1 < _model.WriteBasket ? _model.BasketEntry[i + 1] : freeEnd;
-            if (first != previous || end < first || end > freeEnd)
+            if (first != previous || end < first || end > freeEnd || end - first > int.MaxValue)
             {
                 throw new RootFormatException(_file.Path, $"TBranch {Name}", -1,
                     $"basket {i} covers entries [{first}, {end}) which does not continue [0, {previous}) within [0, {freeEnd})");

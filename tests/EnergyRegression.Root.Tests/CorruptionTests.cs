@@ -297,15 +297,8 @@ public abstract class RandomDamageTestBase(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<(string File, int Case), string> KnownBugCases = new()
     {
-        // Only reached with ENERGYREG_DAMAGE_SCALE ≥ 6: the first entry offset of an embedded basket becomes negative
-        // (byte 501249, the high byte of Electron_jetIdx's offset[0], 00 → b9); BasketDecoder.Gather allocates the
-        // 1.2 GB the offsets imply, then throws ArgumentOutOfRangeException.
-        [("nanoAOD_2015_CMS_Open_Data_ttbar.root+uncompressed tree", 1169)] = "embedded-offsets-unchecked",
-        // The same with Tau_dxy's first entry offset (byte 1322395, 00 → a7): 1.5 GB allocated, then ArgumentOutOfRangeException.
-        [("nanoAOD_2015_CMS_Open_Data_ttbar.root+uncompressed tree", 1343)] = "embedded-offsets-unchecked",
-        // int32 at 184221 (the high half of branch pz2's fEntries in the uncompressed tree record) 0 → 1: fEntries
-        // becomes 2^32 + 2304 and RootBranch.LoadBaskets' checked((int)(end - first)) throws OverflowException.
-        [("uproot-Zmumu-zlib.root+uncompressed tree", 97)] = "basket-entries-overflow",
+        // None left: "embedded-offsets-unchecked" (nanoAOD cases 1169 and 1343 at ENERGYREG_DAMAGE_SCALE ≥ 6) and
+        // "basket-entries-overflow" (Zmumu case 97) are fixed and now end in RootFormatException like the rest.
     };
 
     protected async Task RunAsync(string file, int cases, int seed)

@@ -530,9 +530,17 @@ internal sealed class ObjectParser
                 throw r.Error($"embedded basket has {n} entry offsets for {nevBuf} entries");
             }
             offsets = new int[nevBuf + 1];
+            int previous = 0;
             for (int i = 0; i < nevBuf; i++)
             {
-                offsets[i] = r.ReadInt32() - key.KeyLen;
+                // Validated as BasketData.Load validates the offsets of free baskets: ordered, within the data.
+                long v = (long)r.ReadInt32() - key.KeyLen;
+                if (v < previous || v > border)
+                {
+                    throw r.Error($"embedded basket entry offset {i} = {v} is out of order or past the data ({border} bytes)");
+                }
+                offsets[i] = (int)v;
+                previous = (int)v;
             }
             offsets[nevBuf] = border;
             r.Skip((n - nevBuf) * 4L);

@@ -30,14 +30,22 @@ internal static class BasketDecoder
 
     private static RootArray DecodeFixed(string file, string branch, Interpretation it, BasketData[] baskets, long start, long stop)
     {
-        byte[] raw = new byte[checked((int)((stop - start) * it.FieldBytes))];
-        int pos = 0;
         foreach (BasketData b in baskets)
         {
             if ((long)b.Entries * it.EntryBytes > b.Length)
             {
                 throw Error(file, branch, b, $"basket holds {b.Length} bytes, {b.Entries} entries of {it.EntryBytes} bytes need {(long)b.Entries * it.EntryBytes}");
             }
+        }
+        long total = (stop - start) * (long)it.FieldBytes;
+        if (total > Array.MaxLength)
+        {
+            throw new NotSupportedException($"unsupported: {total} bytes in one read of branch {branch}; read a smaller entry range");
+        }
+        byte[] raw = new byte[total];
+        int pos = 0;
+        foreach (BasketData b in baskets)
+        {
             (long from, long to) = Overlap(b, start, stop);
             ReadOnlySpan<byte> data = b.Data;
             if (it.FieldOffset == 0 && it.FieldBytes == it.EntryBytes)
