@@ -47,7 +47,7 @@ public sealed class RootTreeWriter
         {
             throw new ArgumentException($"branch {name}: use AddStringBranch for strings", nameof(elementType));
         }
-        Add(new BranchWriter(name, BranchKind.Fixed, LeafType.Of(elementType, name), shape, counter: null));
+        Add(new BranchWriter(name, BranchKind.Fixed, LeafType.Of(elementType, name), shape, counter: null, Name));
     }
 
     /// <summary>Adds a <c>std::vector&lt;T&gt;</c> branch of numbers (TBranchElement); its per-entry sizes are given to <see cref="Append"/> in <c>sizes</c>.</summary>
@@ -57,11 +57,11 @@ public sealed class RootTreeWriter
         {
             throw new ArgumentException($"branch {name}: vectors of strings cannot be written yet", nameof(elementType));
         }
-        Add(new BranchWriter(name, BranchKind.Vector, LeafType.Of(elementType, name), [], counter: null));
+        Add(new BranchWriter(name, BranchKind.Vector, LeafType.Of(elementType, name), [], counter: null, Name));
     }
 
     /// <summary>Adds a string branch (a TLeafC leaf, <c>name/C</c>); its values are a <c>string[]</c>, UTF-8 encoded.</summary>
-    public void AddStringBranch(string name) => Add(new BranchWriter(name, BranchKind.String, LeafType.Of(typeof(string), name), [], counter: null));
+    public void AddStringBranch(string name) => Add(new BranchWriter(name, BranchKind.String, LeafType.Of(typeof(string), name), [], counter: null, Name));
 
     /// <summary>
     /// Adds a C-style variable-length array sized by a counter branch, NanoAOD style
@@ -91,7 +91,7 @@ public sealed class RootTreeWriter
         {
             throw new ArgumentException($"branch {name}: arrays of strings cannot be written", nameof(elementType));
         }
-        Add(new BranchWriter(name, BranchKind.Jagged, LeafType.Of(elementType, name), innerShape, count));
+        Add(new BranchWriter(name, BranchKind.Jagged, LeafType.Of(elementType, name), innerShape, count, Name));
     }
 
     private void Add(BranchWriter branch)
@@ -238,9 +238,23 @@ public sealed class RootTreeWriter
             return;
         }
         _clusterStarts.Add(Entries - _branches[0].PendingEntries);
-        foreach (BranchWriter b in _branches)
+        // Compress the cluster's baskets in parallel (each touches only its branch), then append them in order.
+        var prepared = new BranchWriter.PreparedBasket?[_branches.Count];
+        long pending = _branches.Sum(b => b.PendingBytes);
+        if (pending > 64 * 1024 && _file.Options.Compression != RootCompression.None)
         {
-            b.Flush(_file, Name);
+            Parallel.For(0, _branches.Count, i => prepared[i] = _branches[i].Prepare(_file.Options, Name));
+        }
+        else
+        {
+            for (int i = 0; i < _branches.Count; i++)
+            {
+                prepared[i] = _branches[i].Prepare(_file.Options, Name);
+            }
+        }
+        for (int i = 0; i < _branches.Count; i++)
+        {
+            _branches[i].Write(_file, prepared[i]);
         }
     }
 

@@ -41,8 +41,10 @@ internal sealed record LeafType(Type ClrType, string LeafClass, char Code, int S
 }
 
 /// <summary>One branch being written: its pending basket and the bookkeeping of the baskets written.</summary>
-internal sealed class BranchWriter(string name, BranchKind kind, LeafType leaf, int[] shape, BranchWriter? counter)
+internal sealed class BranchWriter(string name, BranchKind kind, LeafType leaf, int[] shape, BranchWriter? counter, string treeName = "")
 {
+    private readonly string _treeName = treeName;
+
     /// <summary>The version ROOT writes before each object-wise streamed STL collection (TStreamerInfo's class version).</summary>
     private const short StlObjectVersion = 9;
 
@@ -176,55 +178,69 @@ internal sealed class BranchWriter(string name, BranchKind kind, LeafType leaf, 
         }
     }
 
+
+    /// <summary>A basket ready to be appended: its stored bytes (compressed or not) and the sizes its key records.</summary>
+    public sealed record PreparedBasket(int KeyLength, int ObjectLength, int DataLength, int Entries, byte[] Stored, int StoredLength);
+
     /// <summary>
-    /// Writes the pending basket as a TBasket record (per TBasket::Streamer and the corpus files): a 64-bit key
-    /// (class TBasket, name = branch, title = tree, cycle 0), fVersion 3, fBufferSize, fNevBufSize, fNevBuf,
-    /// fLast, flag 0; the object is the data, then for variable-size entries fNevBuf + 1 as int32, the entry
-    /// offsets counted from the key start, and a 0.
+    /// Closes the pending basket into its object — the data, then for variable-size entries fNevBuf + 1, the
+    /// entry offsets counted from the key start, and a 0 — and compresses it. Touches only this branch, so the
+    /// branches of a cluster are prepared in parallel.
     /// </summary>
-    public void Flush(RootFileWriter file, string tree)
+    public PreparedBasket? Prepare(RootWriteOptions options, string tree)
     {
         if (PendingEntries == 0)
         {
-            return;
+            return null;
         }
         int keyLen = RootFileWriter.KeyLength("TBasket", Name, tree) + 2 + 4 + 4 + 4 + 4 + 1;
         int dataLength = _data.Position;
-        var obj = new BigEndianWriter(dataLength + (HasEntryOffsets ? 8 + 4 * PendingEntries : 0));
-        obj.WriteBytes(_data.Written);
         if (HasEntryOffsets)
         {
-            obj.WriteInt32(PendingEntries + 1);
+            _data.WriteInt32(PendingEntries + 1);
             foreach (int o in _entryOffsets)
             {
-                obj.WriteInt32(keyLen + o);
+                _data.WriteInt32(keyLen + o);
             }
-            obj.WriteInt32(0);
+            _data.WriteInt32(0);
         }
-        byte[]? packed = RootCompressor.Compress(obj.Written, file.Options.Compression, file.Options.Level);
-        ReadOnlySpan<byte> stored = packed ?? obj.Written;
-        int nbytes = checked(keyLen + stored.Length);
-        var header = new BigEndianWriter(keyLen);
+        ReadOnlySpan<byte> obj = _data.Written;
+        byte[]? packed = RootCompressor.Compress(obj, options.Compression, options.Level);
+        var prepared = packed is null
+            ? new PreparedBasket(keyLen, obj.Length, dataLength, PendingEntries, obj.ToArray(), obj.Length)
+            : new PreparedBasket(keyLen, obj.Length, dataLength, PendingEntries, packed, packed.Length);
+        PendingEntries = 0;
+        _entryOffsets.Clear();
+        _data.Reset();
+        return prepared;
+    }
+
+    /// <summary>Appends a prepared basket as a TBasket record: a 64-bit key (class TBasket, name = branch, title = tree, cycle 0), fVersion 3, fBufferSize, fNevBufSize, fNevBuf, fLast, flag 0, then the stored object.</summary>
+    public void Write(RootFileWriter file, PreparedBasket? basket)
+    {
+        if (basket is null)
+        {
+            return;
+        }
+        int nbytes = checked(basket.KeyLength + basket.StoredLength);
+        var header = new BigEndianWriter(basket.KeyLength);
         long seek = file.End;
-        file.WriteKeyHeader(header, nbytes, obj.Position, (short)keyLen, 0, seek, RootFileWriter.Begin, "TBasket", Name, tree);
+        file.WriteKeyHeader(header, nbytes, basket.ObjectLength, (short)basket.KeyLength, 0, seek, RootFileWriter.Begin, "TBasket", Name, _treeName);
         header.WriteInt16(3);                                       // fVersion
         header.WriteInt32(file.Options.BasketSize);                 // fBufferSize
         header.WriteInt32(HasEntryOffsets ? 1000 : EntryBytes);     // fNevBufSize: entry length, or the offset table's
-        header.WriteInt32(PendingEntries);                          // fNevBuf
-        header.WriteInt32(keyLen + dataLength);                     // fLast
+        header.WriteInt32(basket.Entries);                          // fNevBuf
+        header.WriteInt32(basket.KeyLength + basket.DataLength);    // fLast
         header.WriteByte(0);
         file.Append(header.Written);
-        file.Append(stored);
+        file.Append(basket.Stored.AsSpan(0, basket.StoredLength));
 
         _basketBytes.Add(nbytes);
         _basketEntry.Add(_entries);
         _basketSeek.Add(seek);
-        _entries += PendingEntries;
-        TotBytes += keyLen + obj.Position;
+        _entries += basket.Entries;
+        TotBytes += basket.KeyLength + basket.ObjectLength;
         ZipBytes += nbytes;
-        PendingEntries = 0;
-        _entryOffsets.Clear();
-        _data.Reset();
     }
 
     /// <summary>The branch object: TBranch v13, or TBranchElement v10 around it for a vector (member order per their streamer infos).</summary>
