@@ -15,6 +15,9 @@ public sealed class RootBranch
     private (int Index, BasketData Data)? _lastBasket;
     private int _basketsLoaded;
 
+    /// <summary>Below this many compressed bytes a read's baskets are loaded one after the other (benchmarks/README.md, "ROOT reading").</summary>
+    private const long ParallelLoadBytes = 1 << 20;
+
     internal RootBranch(RootFile file, RootTree tree, BranchModel model, Interpretation interpretation, string name)
     {
         _file = file;
@@ -188,7 +191,9 @@ public sealed class RootBranch
                     result[hit] = _lastBasket!.Value.Data.Share();
                 }
             }
-            if (needed.Count(s => s.Index >= 0) <= 1)
+            // Parallel decompression pays off only for enough bytes: thread hand-offs cost more than small baskets.
+            long bytesToLoad = needed.Where(s => s.Index >= 0 && result[needed.IndexOf(s)] is null).Sum(s => (long)_model.BasketBytes[s.Index]);
+            if (needed.Count(s => s.Index >= 0) <= 1 || bytesToLoad < ParallelLoadBytes)
             {
                 for (int k = 0; k < needed.Count; k++)
                 {

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using EnergyRegression.Root.Compression;
 using EnergyRegression.Root.Format;
 using EnergyRegression.Root.IO;
@@ -119,16 +121,23 @@ internal sealed class BasketData : IDisposable
                     throw o.Error($"entry offset count {count} does not fit {nevBuf} entries");
                 }
                 offsets = new int[nevBuf + 1];
+                // One byte swap over the whole table, then the checks (ordered, within the data).
+                Span<int> table = offsets.AsSpan(0, nevBuf);
+                MemoryMarshal.Cast<byte, int>(o.ReadBytes(4 * nevBuf)).CopyTo(table);
+                if (BitConverter.IsLittleEndian)
+                {
+                    BinaryPrimitives.ReverseEndianness(table, table);
+                }
                 int previous = 0;
                 for (int i = 0; i < nevBuf; i++)
                 {
-                    int v = o.ReadInt32() - key.KeyLen;
+                    long v = (long)table[i] - key.KeyLen;
                     if (v < previous || v > border)
                     {
                         throw o.Error($"entry offset {i} = {v} is out of order or past the data ({border} bytes)");
                     }
-                    offsets[i] = v;
-                    previous = v;
+                    table[i] = (int)v;
+                    previous = (int)v;
                 }
                 offsets[nevBuf] = border;
             }

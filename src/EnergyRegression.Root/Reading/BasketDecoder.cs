@@ -121,7 +121,15 @@ internal static class BasketDecoder
                 {
                     throw Error(file, branch, b, $"entry {e} holds {length} bytes, not a multiple of {it.FieldBytes}");
                 }
-                segments.Add(new Segment(b, begin, length));
+                // Consecutive entries of a basket are contiguous: extend the last segment instead of adding one per entry.
+                if (segments.Count > 0 && segments[^1] is { } last && ReferenceEquals(last.Basket, b) && last.Offset + last.Length == begin)
+                {
+                    segments[^1] = last with { Length = last.Length + length };
+                }
+                else
+                {
+                    segments.Add(new Segment(b, begin, length));
+                }
                 items += length / it.FieldBytes;
                 totalBytes += length;
                 offsets[++k] = items;
