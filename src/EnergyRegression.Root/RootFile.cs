@@ -109,54 +109,10 @@ public sealed class RootFile : IDisposable
         {
             return stored;
         }
-        CheckCompressedRecord(stored, key.ObjLen, Path, structure, key.SeekKey + key.KeyLen);
+        RootDecompressor.ValidateBlocks(stored, key.ObjLen, Path, structure, key.SeekKey + key.KeyLen);
         byte[] data = new byte[key.ObjLen];
         RootDecompressor.Decompress(stored, data, Path, structure, key.SeekKey + key.KeyLen);
         return data;
-    }
-
-    /// <summary>Largest expansion of a compressed block accepted before decompressing it (see <see cref="CheckCompressedRecord"/>).</summary>
-    internal const int MaxExpansion = 1 << 16;
-
-    /// <summary>
-    /// Checks, before the fObjlen-byte output is allocated, that a compressed record can produce fObjlen bytes:
-    /// its blocks (ROOT's R__unzip framing, core/zip/src/RZip.cxx: a 2-byte tag, a method byte, then the compressed
-    /// and the uncompressed size as 3-byte little-endian integers) must lie within the stored bytes and their
-    /// uncompressed sizes must add up to exactly fObjlen; and no block may claim to expand more than
-    /// <see cref="MaxExpansion"/> times (plus 64 KiB): the best ratios of the codecs ROOT uses are far lower (deflate
-    /// about 1032, LZ4 about 255, zstd about 2^15 for a run of one byte), so a damaged size field cannot make the reader
-    /// allocate gigabytes for a few bytes of input. RootDecompressor validates the same framing again (with the tags)
-    /// when it decompresses.
-    /// </summary>
-    internal static void CheckCompressedRecord(ReadOnlySpan<byte> stored, int objLen, string file, string structure, long offset)
-    {
-        const int headerSize = 9;
-        int at = 0;
-        long produced = 0;
-        while (produced < objLen)
-        {
-            if (stored.Length - at < headerSize)
-            {
-                throw new RootFormatException(file, structure, offset + at,
-                    $"compressed record ends after blocks of {produced} bytes, fObjlen is {objLen}");
-            }
-            ReadOnlySpan<byte> h = stored.Slice(at, headerSize);
-            int compressed = h[3] | (h[4] << 8) | (h[5] << 16);
-            int uncompressed = h[6] | (h[7] << 8) | (h[8] << 16);
-            string tag = char.IsAsciiLetterOrDigit((char)h[0]) && char.IsAsciiLetterOrDigit((char)h[1]) ? $"'{(char)h[0]}{(char)h[1]}'" : $"0x{h[0]:x2}{h[1]:x2}";
-            if (compressed > stored.Length - at - headerSize || uncompressed == 0 || uncompressed > objLen - produced)
-            {
-                throw new RootFormatException(file, structure, offset + at,
-                    $"compressed block {tag} sizes out of range (compressed {compressed}, uncompressed {uncompressed}; {stored.Length - at - headerSize} stored bytes and {objLen - produced} of fObjlen {objLen} left)");
-            }
-            if (uncompressed > (long)compressed * MaxExpansion + (1 << 16))
-            {
-                throw new RootFormatException(file, structure, offset + at,
-                    $"compressed block {tag} claims {uncompressed} bytes from {compressed}: more than any codec expands");
-            }
-            at += headerSize + compressed;
-            produced += uncompressed;
-        }
     }
 
     /// <summary>Reads the key header at <paramref name="seek"/>.</summary>

@@ -74,7 +74,17 @@ internal static class RootDecompressor
         }
     }
 
-    private static void ValidateBlocks(ReadOnlySpan<byte> source, int total, string file, string structure, long offset)
+    /// <summary>Largest expansion of a compressed block accepted before decompressing it.</summary>
+    internal const int MaxExpansion = 1 << 16;
+
+    /// <summary>
+    /// Checks a compressed record's framing before its <paramref name="total"/>-byte output is allocated: known
+    /// tags, blocks within the stored bytes whose uncompressed sizes add up to exactly fObjlen, and no block
+    /// claiming to expand more than <see cref="MaxExpansion"/> times (plus 64 KiB) — the best ratios of the
+    /// codecs ROOT uses are far lower (deflate about 1032, LZ4 about 255, zstd about 2^15 for a run of one byte),
+    /// so a damaged size field cannot make the reader allocate gigabytes for a few bytes of input.
+    /// </summary>
+    internal static void ValidateBlocks(ReadOnlySpan<byte> source, int total, string file, string structure, long offset)
     {
         int src = 0;
         long dst = 0;
@@ -104,6 +114,11 @@ internal static class RootDecompressor
             {
                 throw new RootFormatException(file, structure, offset + src,
                     $"compression block sizes out of range (compressed {compressed}, uncompressed {uncompressed}, {source.Length - src - HeaderSize} bytes and {total - dst} output bytes left)");
+            }
+            if (uncompressed > (long)compressed * MaxExpansion + (1 << 16))
+            {
+                throw new RootFormatException(file, structure, offset + src,
+                    $"compressed block claims {uncompressed} bytes from {compressed}: more than any codec expands");
             }
             src += HeaderSize + compressed;
             dst += uncompressed;

@@ -104,7 +104,7 @@ internal sealed class BasketData : IDisposable
             }
             else
             {
-                RootFile.CheckCompressedRecord(raw.AsSpan(key.KeyLen, stored), objLen, file, structure, seek + key.KeyLen);
+                RootDecompressor.ValidateBlocks(raw.AsSpan(key.KeyLen, stored), objLen, file, structure, seek + key.KeyLen);
                 inflated = ArrayPool<byte>.Shared.Rent(objLen);
                 RootDecompressor.Decompress(raw.AsSpan(key.KeyLen, stored), inflated.AsSpan(0, objLen), file, structure, seek + key.KeyLen);
                 data = inflated;
