@@ -242,4 +242,19 @@ public sealed class RootBranch
     public override string ToString() => $"{Name} ({TypeName})";
 
     internal RootTree Tree => _tree;
+
+    internal RootFile File => _file;
+
+    internal Format.BranchModel Model => _model;
+
+    /// <summary>Whether the stored bytes are exactly what a TBranch with one plain leaf of <see cref="TypeName"/> holds (so its baskets can be copied as they are).</summary>
+    internal bool IsPlainLeafBranch => _model.ClassName == "TBranch" && _model.Leaves.Count == 1 && _interpretation.Packed is null
+        && _interpretation.Layout is Reading.Layout.Fixed or Reading.Layout.Counted or Reading.Layout.String && _interpretation.EntryHeaderBytes == 0;
+
+    /// <summary>A whole std::vector of numbers on its own branch (top-level TBranchElement).</summary>
+    internal bool IsTopLevelVector => _model.ClassName == "TBranchElement" && _model.Id < 0 && _interpretation.Layout == Reading.Layout.Vector
+        && _interpretation.Kind != ValueKind.String;
+
+    /// <summary>The entry ranges of the baskets (free ones: index ≥ 0; stored in the TBranch: index &lt; 0).</summary>
+    internal List<(long First, long End, int Index)> BasketRanges() => Segments();
 }

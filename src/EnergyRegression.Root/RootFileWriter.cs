@@ -98,6 +98,7 @@ public sealed class RootFileWriter : IDisposable
         foreach (RootTreeWriter tree in _trees)
         {
             tree.FlushAll();
+            tree.WriteCopies();
             keys.Add(WriteObjectRecord("TTree", tree.Name, tree.Title, w => tree.Serialize(w), out _));
         }
         byte[] infoKey = WriteObjectRecord("TList", "StreamerInfo", "Doubly linked list",

@@ -94,12 +94,94 @@ public sealed class RootTreeWriter
         Add(new BranchWriter(name, BranchKind.Jagged, LeafType.Of(elementType, name), innerShape, count, Name));
     }
 
+    /// <summary>
+    /// Adds a branch whose entries are those of <paramref name="sources"/> — the same branch of consecutive input
+    /// files — copied without decompressing where the stored bytes allow (see docs/formats/root.md, "Copying
+    /// branches"). Plain TBranches (numbers, fixed and counter-sized arrays, strings) and whole
+    /// <c>std::vector</c>s of numbers can be copied; a counter-sized array's counter is copied with it. The
+    /// copied branches take no values from <see cref="Append"/>; when the tree also has appended branches,
+    /// the entry counts must agree at <see cref="RootFileWriter.Commit"/>.
+    /// </summary>
+    public void CopyBranch(IReadOnlyList<RootBranch> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0)
+        {
+            throw new ArgumentException("give at least one source branch", nameof(sources));
+        }
+        RootBranch first = sources[0];
+        foreach (RootBranch s in sources)
+        {
+            if (s.Name != first.Name || s.TypeName != first.TypeName)
+            {
+                throw new ArgumentException($"branch {s.Name} ({s.TypeName}) of {s.File.Path} does not match {first.Name} ({first.TypeName}) of {first.File.Path}");
+            }
+            if (!s.IsPlainLeafBranch && !s.IsTopLevelVector)
+            {
+                throw new ArgumentException($"branch {s.Name} of {s.File.Path} ({s.ClassName}, {s.TypeName}) cannot be copied: only plain leaf branches and whole std::vectors of numbers can; read it and write it instead");
+            }
+        }
+        BranchWriter? counter = null;
+        if (first.Counter is { } c)
+        {
+            if (!_byName.TryGetValue(c.Name, out counter))
+            {
+                CopyBranch([.. sources.Select(s => s.Counter!)]);
+                counter = _byName[c.Name];
+            }
+            if (!counter.IsCopied)
+            {
+                throw new ArgumentException($"branch {first.Name}: its counter {c.Name} is a written branch of this tree, not a copied one");
+            }
+        }
+        BranchKind kind = first.Layout switch
+        {
+            RootBranchLayout.Fixed => BranchKind.Fixed,
+            RootBranchLayout.Counted => BranchKind.Jagged,
+            RootBranchLayout.Vector => BranchKind.Vector,
+            _ => BranchKind.String,
+        };
+        var branch = new BranchWriter(first.Name, kind, LeafType.Of(first.ElementType, first.Name), [.. first.Shape], counter, Name) { IsCopied = true };
+        if (counter is not null)
+        {
+            counter.IsCounter = true;
+        }
+        branch.CopySources.AddRange(sources);
+        AddAnytime(branch);
+    }
+
+    /// <summary>Baskets copied as they were stored, over all branches (tests).</summary>
+    internal int RawCopies => _branches.Sum(b => b.RawCopies);
+
+    /// <summary>Writes the baskets of the copied branches (at commit, after the appended ones).</summary>
+    internal void WriteCopies()
+    {
+        foreach (BranchWriter b in _branches.Where(b => b.IsCopied))
+        {
+            b.WriteCopies(_file);
+        }
+        long[] counts = [.. _branches.Select(b => b.FinalEntries).Distinct()];
+        if (counts.Length > 1)
+        {
+            throw new InvalidOperationException($"tree {Name}: the branches hold different numbers of entries ({string.Join(", ", _branches.Select(b => $"{b.Name}: {b.FinalEntries}"))})");
+        }
+        if (_branches.All(b => b.IsCopied) && counts.Length == 1)
+        {
+            Entries = counts[0];
+        }
+    }
+
     private void Add(BranchWriter branch)
     {
         if (Entries > 0)
         {
             throw new InvalidOperationException($"tree {Name}: branches must be added before the first entries");
         }
+        AddAnytime(branch);
+    }
+
+    private void AddAnytime(BranchWriter branch)
+    {
         if (string.IsNullOrEmpty(branch.Name) || branch.Name.IndexOfAny(['[', ']', '/', ':']) >= 0)
         {
             throw new ArgumentException($"'{branch.Name}' is not a valid branch name (no '[', ']', '/', ':')");
@@ -131,7 +213,7 @@ public sealed class RootTreeWriter
             throw new ArgumentException($"tree {Name} has no branch '{extra}'");
         }
         var chunk = new Dictionary<BranchWriter, Array>(ReferenceEqualityComparer.Instance);
-        foreach (BranchWriter b in _branches)
+        foreach (BranchWriter b in _branches.Where(b => !b.IsCopied || _branches.Any(j => !j.IsCopied && j.Counter == b)))
         {
             if (!columns.TryGetValue(b.Name, out Array? values))
             {
@@ -146,7 +228,8 @@ public sealed class RootTreeWriter
         // Items per entry (from the counters, or the vector sizes), checked against the number of values given.
         var itemOffsets = new Dictionary<BranchWriter, long[]>(ReferenceEqualityComparer.Instance);
         var bytes = new Dictionary<BranchWriter, long[]>(ReferenceEqualityComparer.Instance);
-        foreach (BranchWriter b in _branches)
+        List<BranchWriter> written = [.. _branches.Where(b => !b.IsCopied)];
+        foreach (BranchWriter b in written)
         {
             long[]? offsets = b.Kind switch
             {
@@ -170,14 +253,14 @@ public sealed class RootTreeWriter
         int done = 0;
         while (done < entries)
         {
-            int stop = FlushPoint(done, entries, bytes);
-            foreach (BranchWriter b in _branches)
+            int stop = FlushPoint(done, entries, bytes, written);
+            foreach (BranchWriter b in written)
             {
                 b.Fill(chunk[b], done, stop, itemOffsets.GetValueOrDefault(b));
             }
             Entries += stop - done;
             done = stop;
-            if (_branches.Any(b => b.PendingBytes >= _file.Options.BasketSize))
+            if (written.Any(b => b.PendingBytes >= _file.Options.BasketSize))
             {
                 FlushAll();
             }
@@ -203,10 +286,10 @@ public sealed class RootTreeWriter
     }
 
     /// <summary>The entry (exclusive) at which the first branch reaches the basket size, or <paramref name="entries"/>; at least one entry.</summary>
-    private int FlushPoint(int from, int entries, Dictionary<BranchWriter, long[]> bytes)
+    private int FlushPoint(int from, int entries, Dictionary<BranchWriter, long[]> bytes, List<BranchWriter> written)
     {
         int stop = entries;
-        foreach (BranchWriter b in _branches)
+        foreach (BranchWriter b in written)
         {
             long[] sums = bytes[b];
             long room = _file.Options.BasketSize - b.PendingBytes;
@@ -233,11 +316,12 @@ public sealed class RootTreeWriter
     /// <summary>Closes every branch's basket at the current entry (a cluster boundary).</summary>
     internal void FlushAll()
     {
-        if (_branches.Count == 0 || _branches[0].PendingEntries == 0)
+        BranchWriter? any = _branches.FirstOrDefault(b => !b.IsCopied);
+        if (any is null || any.PendingEntries == 0)
         {
             return;
         }
-        _clusterStarts.Add(Entries - _branches[0].PendingEntries);
+        _clusterStarts.Add(Entries - any.PendingEntries);
         // Compress the cluster's baskets in parallel (each touches only its branch), then append them in order.
         var prepared = new BranchWriter.PreparedBasket?[_branches.Count];
         long pending = _branches.Sum(b => b.PendingBytes);

@@ -450,6 +450,86 @@ public sealed class WriterTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(RootCompression.Zstd)]
+    [InlineData(RootCompression.Zlib)]
+    public void Copied_branches_keep_their_baskets_and_new_ones_join_them(RootCompression codec)
+    {
+        // Two "input files" (the same HZZ file twice) as one stream: the branches are copied without decompressing
+        // their baskets, and a new jagged branch written next to them uses the copied counter.
+        string name = "uproot-HZZ-zlib.root";
+        using RootFile a = TestData.Open(name);
+        using RootFile b = TestData.Open(name);
+        RootTree ta = a.GetTree("events");
+        RootTree tb = b.GetTree("events");
+        string path = Path.Combine(_dir, "copied.root");
+        int raw;
+        using (var file = RootFileWriter.Create(path, new RootWriteOptions(codec, 3)))
+        {
+            RootTreeWriter tree = file.CreateTree("events");
+            foreach (string branch in new[] { "MET_px", "Muon_Px", "Jet_ID", "NMuon" })
+            {
+                if (tree.Entries == 0 && branch != "NMuon")
+                {
+                    tree.CopyBranch([ta.GetBranch(branch), tb.GetBranch(branch)]);
+                }
+            }
+            tree.AddJaggedBranch("Muon_PxCalib", typeof(float), "NMuon");
+            foreach (RootTree t in new[] { ta, tb })
+            {
+                RootArray px = t.GetBranch("Muon_Px").Read(0, t.Entries);
+                int[] counts = t.GetBranch("NMuon").Read(0, t.Entries).As<int>();
+                tree.Append((int)t.Entries, new Dictionary<string, Array> { ["NMuon"] = counts, ["Muon_PxCalib"] = px.As<float>().Select(v => v * 1.5f).ToArray() });
+            }
+            file.Commit();
+            raw = tree.RawCopies;
+        }
+        using var output = RootFile.Open(path);
+        RootTree copy = output.GetTree("events");
+        Assert.Equal(2 * ta.Entries, copy.Entries);
+        Assert.True(raw >= 8, $"{raw} baskets copied raw");
+        foreach (string branch in new[] { "MET_px", "Muon_Px", "Jet_ID", "NMuon" })
+        {
+            RootArray one = ta.GetBranch(branch).Read(0, ta.Entries);
+            RootArray both = copy.GetBranch(branch).Read(0, copy.Entries);
+            Assert.Equal(one.Values.Cast<object>().Concat(one.Values.Cast<object>()), both.Values.Cast<object>());
+            Assert.Equal(ta.GetBranch(branch).TypeName, copy.GetBranch(branch).TypeName);
+        }
+        RootArray calib = copy.GetBranch("Muon_PxCalib").Read(0, copy.Entries);
+        RootArray muon = copy.GetBranch("Muon_Px").Read(0, copy.Entries);
+        Assert.Equal(muon.Offsets, calib.Offsets);
+        Assert.Equal(muon.As<float>().Select(v => v * 1.5f), calib.As<float>());
+        Assert.True(JsrootOracle.IsAvailable, JsrootOracle.UnavailableReason);
+        IReadOnlyList<JsonElement> rows = JsrootOracle.Dump(path, "events", ["NMuon", "Muon_Px", "Muon_PxCalib"], (2420, 2423));
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(rows[2].GetProperty("NMuon").GetInt32(), rows[2].GetProperty("Muon_PxCalib").GetArrayLength());
+    }
+
+    [Fact]
+    public void Baskets_stored_inside_a_TBranch_are_rewritten_when_copied()
+    {
+        using RootFile nano = TestData.Open("nanoAOD_2015_CMS_Open_Data_ttbar.root");
+        RootTree events = nano.GetTree("Events");
+        string path = Path.Combine(_dir, "nano-copy.root");
+        using (var file = RootFileWriter.Create(path))
+        {
+            RootTreeWriter tree = file.CreateTree("Events");
+            tree.CopyBranch([events.GetBranch("Electron_pt")]);
+            tree.CopyBranch([events.GetBranch("MET_pt")]);
+            var ex = Assert.Throws<ArgumentException>(() => RootFileWriter.Create(Path.Combine(_dir, "x.root")).CreateTree("t").CopyBranch([TestData.Open("uproot-small-evnt-tree-fullsplit.root").GetTree("tree").GetBranch("SliceI16")]));
+            Assert.Contains("cannot be copied", ex.Message, StringComparison.Ordinal);
+            file.Commit();
+        }
+        using var output = RootFile.Open(path);
+        RootTree copy = output.GetTree("Events");
+        Assert.Equal(events.Entries, copy.Entries);
+        Assert.Equal(["nElectron", "Electron_pt", "MET_pt"], copy.Branches.Select(b => b.Name));
+        foreach (string branch in new[] { "nElectron", "Electron_pt", "MET_pt" })
+        {
+            Assert.Equal(events.GetBranch(branch).Read(0, events.Entries).Values.Cast<object>(), copy.GetBranch(branch).Read(0, copy.Entries).Values.Cast<object>());
+        }
+    }
+
     [Fact]
     public void Nothing_appears_under_the_final_name_without_commit()
     {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using EnergyRegression.Root.Compression;
 using EnergyRegression.Root.Format;
+using EnergyRegression.Root.Reading;
 
 namespace EnergyRegression.Root.Writing;
 
@@ -216,6 +217,121 @@ internal sealed class BranchWriter(string name, BranchKind kind, LeafType leaf, 
     }
 
     /// <summary>Appends a prepared basket as a TBasket record: a 64-bit key (class TBasket, name = branch, title = tree, cycle 0), fVersion 3, fBufferSize, fNevBufSize, fNevBuf, fLast, flag 0, then the stored object.</summary>
+    /// <summary>Branches of input files whose baskets <see cref="WriteCopies"/> appends, in order.</summary>
+    public List<RootBranch> CopySources { get; } = [];
+
+    /// <summary>Baskets copied without decompressing them (tests).</summary>
+    public int RawCopies { get; private set; }
+
+    /// <summary>A copied branch takes no values from Append.</summary>
+    public bool IsCopied { get; init; }
+
+    /// <summary>Entries this branch will hold once written (its own plus those of <see cref="CopySources"/>).</summary>
+    public long FinalEntries => _entries + PendingEntries + CopySources.Sum(b => b.Entries);
+
+    /// <summary>
+    /// Appends the baskets of <see cref="CopySources"/>: a free basket whose key has this tree's key length is
+    /// copied as it is stored (compressed payload untouched; new key position), others — 32-bit keys, another
+    /// tree name, baskets stored inside the source TBranch — are decompressed and written again.
+    /// </summary>
+    public void WriteCopies(RootFileWriter file)
+    {
+        int keyLen = RootFileWriter.KeyLength("TBasket", Name, _treeName) + 2 + 4 + 4 + 4 + 4 + 1;
+        foreach (RootBranch source in CopySources)
+        {
+            if (IsCounter)
+            {
+                // The counter leaf's fMaximum: readers size their arrays with it.
+                foreach (object v in source.Read(0, source.Entries).Values)
+                {
+                    _maxCount = Math.Max(_maxCount, Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+            BranchModel model = source.Model;
+            foreach ((long first, long end, int index) in source.BasketRanges())
+            {
+                if (end == first)
+                {
+                    continue;
+                }
+                if (index >= 0 && CopyRaw(file, source, model.BasketSeek[index], model.BasketBytes[index], keyLen, (int)(end - first)))
+                {
+                    continue;
+                }
+                using BasketData data = index < 0
+                    ? BasketData.FromEmbedded(model.Embedded[-1 - index], first)
+                    : BasketData.Load(source.File.Source, source.File.Path, source.Name, model.BasketSeek[index], model.BasketBytes[index], first, (int)(end - first));
+                Write(file, Reencode(file.Options, data, keyLen));
+            }
+        }
+        CopySources.Clear();
+    }
+
+    private bool CopyRaw(RootFileWriter file, RootBranch source, long seek, int nbytes, int keyLen, int entries)
+    {
+        byte[] record = new byte[nbytes];
+        source.File.Source.Read(seek, record, $"TBasket of branch {source.Name}");
+        var r = new IO.BigEndianReader(record, source.File.Path, $"TBasket of branch {source.Name}", seek);
+        var key = KeyHeader.Parse(ref r, seek, source.File.Source.Length);
+        if (key.KeyLen != keyLen || key.Version <= KeyHeader.BigKeyVersion)
+        {
+            return false;
+        }
+        short version = r.ReadInt16();
+        int bufferSize = r.ReadInt32();
+        int nevBufSize = r.ReadInt32();
+        int nevBuf = r.ReadInt32();
+        int last = r.ReadInt32();
+        byte flag = r.ReadByte();
+        if (nevBuf != entries || r.Position != keyLen)
+        {
+            return false;
+        }
+        var header = new BigEndianWriter(keyLen);
+        long at = file.End;
+        file.WriteKeyHeader(header, nbytes, key.ObjLen, (short)keyLen, 0, at, RootFileWriter.Begin, "TBasket", Name, _treeName);
+        header.WriteInt16(version);
+        header.WriteInt32(bufferSize);
+        header.WriteInt32(nevBufSize);
+        header.WriteInt32(nevBuf);
+        header.WriteInt32(last);
+        header.WriteByte(flag);
+        file.Append(header.Written);
+        file.Append(record.AsSpan(keyLen));
+        Record(nbytes, at, entries, keyLen + key.ObjLen);
+        RawCopies++;
+        return true;
+    }
+
+    /// <summary>A decompressed source basket as this writer's basket object (data, then the entry-offset table when it has one).</summary>
+    private static PreparedBasket Reencode(RootWriteOptions options, BasketData data, int keyLen)
+    {
+        var obj = new BigEndianWriter(data.Length + (data.Offsets is null ? 0 : 8 + 4 * data.Entries));
+        obj.WriteBytes(data.Data);
+        if (data.Offsets is { } offsets)
+        {
+            obj.WriteInt32(data.Entries + 1);
+            for (int i = 0; i < data.Entries; i++)
+            {
+                obj.WriteInt32(keyLen + offsets[i]);
+            }
+            obj.WriteInt32(0);
+        }
+        byte[]? packed = RootCompressor.Compress(obj.Written, options.Compression, options.Level);
+        byte[] stored = packed ?? obj.Written.ToArray();
+        return new PreparedBasket(keyLen, obj.Position, data.Length, data.Entries, stored, stored.Length);
+    }
+
+    private void Record(int nbytes, long seek, int entries, long totBytes)
+    {
+        _basketBytes.Add(nbytes);
+        _basketEntry.Add(_entries);
+        _basketSeek.Add(seek);
+        _entries += entries;
+        TotBytes += totBytes;
+        ZipBytes += nbytes;
+    }
+
     public void Write(RootFileWriter file, PreparedBasket? basket)
     {
         if (basket is null)
@@ -234,13 +350,7 @@ internal sealed class BranchWriter(string name, BranchKind kind, LeafType leaf, 
         header.WriteByte(0);
         file.Append(header.Written);
         file.Append(basket.Stored.AsSpan(0, basket.StoredLength));
-
-        _basketBytes.Add(nbytes);
-        _basketEntry.Add(_entries);
-        _basketSeek.Add(seek);
-        _entries += basket.Entries;
-        TotBytes += basket.KeyLength + basket.ObjectLength;
-        ZipBytes += nbytes;
+        Record(nbytes, seek, basket.Entries, basket.KeyLength + basket.ObjectLength);
     }
 
     /// <summary>The branch object: TBranch v13, or TBranchElement v10 around it for a vector (member order per their streamer infos).</summary>
