@@ -19,6 +19,8 @@ public sealed class RootWriter : IEventWriter
     private RootTreeWriter? _tree;
     private List<Column>? _layout;
     private long _nextEntry;
+    private IReadOnlyList<string> _inputFiles = [];
+    private readonly List<RootFile> _copyFrom = [];
 
     /// <summary>Creates the writer; nothing is written before <see cref="Open"/>.</summary>
     public RootWriter(RootWriterConfig config, IRunContext? context = null)
@@ -43,6 +45,7 @@ public sealed class RootWriter : IEventWriter
         {
             Directory.CreateDirectory(directory);
         }
+        _inputFiles = provenance.InputFiles;
         _file = RootFileWriter.Create(OutputPath, new RootWriteOptions(_config.Algorithm, _config.Level, _config.BasketSize));
         _tree = _file.CreateTree(_config.Tree, $"written by energyreg (config {provenance.ConfigSha256[..Math.Min(12, provenance.ConfigSha256.Length)]})");
         _context?.Log.Debug($"root writer: writing tree {_config.Tree} to {OutputPath}.partial.");
@@ -53,7 +56,7 @@ public sealed class RootWriter : IEventWriter
     {
         RootTreeWriter tree = _tree ?? throw new InvalidOperationException("Call Open before Write.");
         _layout ??= Layout(batch, tree);
-        if (_config.Friend)
+        if (_config.Friend || _config.CopyInput.Length > 0)
         {
             CheckContiguous(batch);
         }
@@ -93,7 +96,88 @@ public sealed class RootWriter : IEventWriter
     }
 
     /// <summary>Closes the file; without <see cref="Commit"/> the partial file is deleted.</summary>
-    public void Dispose() => _file?.Dispose();
+    public void Dispose()
+    {
+        _file?.Dispose();
+        foreach (RootFile f in _copyFrom)
+        {
+            f.Dispose();
+        }
+        _copyFrom.Clear();
+    }
+
+    /// <summary>
+    /// Declares the <c>copy_input</c> branches: the same branch of every input file, copied at commit without
+    /// decompressing (RootTreeWriter.CopyBranch). Returns their names, which the batch's columns then skip.
+    /// </summary>
+    private HashSet<string> CopyInputBranches(RootTreeWriter tree)
+    {
+        var copied = new HashSet<string>(StringComparer.Ordinal);
+        if (_config.CopyInput.Length == 0)
+        {
+            return copied;
+        }
+        string treeName = _config.InputTree ?? _config.Tree;
+        var trees = new List<RootTree>();
+        foreach (string path in _inputFiles)
+        {
+            if (!path.EndsWith(".root", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ConfigValueException("copy_input", $"copy_input needs ROOT input files; {path} is not one.");
+            }
+            var f = RootFile.Open(path);
+            _copyFrom.Add(f);
+            try
+            {
+                trees.Add(f.GetTree(treeName));
+            }
+            catch (KeyNotFoundException ex)
+            {
+                throw new ConfigValueException("input_tree", $"{path} has no tree '{treeName}' ({ex.Message}).", ex);
+            }
+        }
+        if (trees.Count == 0)
+        {
+            throw new ConfigValueException("copy_input", "The chain has no input files to copy from.");
+        }
+        foreach (string pattern in _config.CopyInput)
+        {
+            var matches = trees[0].Branches.Where(b => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(pattern, b.Name, ignoreCase: false) && (b.Layout != RootBranchLayout.Unsupported)).ToList();
+            if (matches.Count == 0)
+            {
+                throw new ConfigValueException("copy_input",
+                    $"No branch of tree {treeName} in {_inputFiles[0]} matches '{pattern}'{NameSuggestions.DidYouMean(pattern, trees[0].Branches.Select(b => b.Name))}.");
+            }
+            foreach (RootBranch branch in matches.Where(b => !copied.Contains(b.Name)))
+            {
+                try
+                {
+                    tree.CopyBranch([.. trees.Select(t => t.GetBranch(branch.Name))]);
+                }
+                catch (ArgumentException ex) when (IsPattern(pattern))
+                {
+                    _context?.Log.Warning($"root writer: branch {branch.Name} is not copied: {ex.Message}.");
+                    continue;
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new ConfigValueException("copy_input", ex.Message, ex);
+                }
+                catch (KeyNotFoundException ex)
+                {
+                    throw new ConfigValueException("copy_input", $"Branch {branch.Name} is missing from a later input file ({ex.Message}).", ex);
+                }
+                copied.Add(branch.Name);
+                if (branch.Counter is { } counter)
+                {
+                    copied.Add(counter.Name);
+                }
+            }
+        }
+        return copied;
+    }
+
+    private static bool IsPattern(string s) => s.Contains('*', StringComparison.Ordinal) || s.Contains('?', StringComparison.Ordinal);
 
     /// <summary>In friend mode, entry i of the output must be entry i of the input.</summary>
     private void CheckContiguous(EventBatch batch)
@@ -122,12 +206,13 @@ public sealed class RootWriter : IEventWriter
                     $"Column '{name}' is not in the batch{NameSuggestions.DidYouMean(name, batch.ColumnNames)}. Columns: {string.Join(", ", batch.ColumnNames)}.");
             }
         }
-        var selected = batch.Columns.Where(c => _config.Columns is null || _config.Columns.Contains(c.Name)).ToList();
+        HashSet<string> copied = CopyInputBranches(tree);
+        var selected = batch.Columns.Where(c => (_config.Columns is null || _config.Columns.Contains(c.Name)) && !copied.Contains(c.Name)).ToList();
         var counters = new HashSet<string>(selected.Select(c => c.Collection).OfType<string>().Select(c => "n" + c), StringComparer.Ordinal);
         var layout = new List<Column>();
         foreach (Column column in selected)
         {
-            if (counters.Contains(column.Name))
+            if (counters.Contains(column.Name) && !copied.Contains(column.Name))
             {
                 _context?.Log.Warning($"root writer: column '{column.Name}' is not written: the branch of that name is the counter of collection '{column.Name[1..]}'.");
                 continue;

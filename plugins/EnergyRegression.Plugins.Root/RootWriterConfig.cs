@@ -24,6 +24,14 @@ public sealed class RootWriterConfig : PluginConfig
     [Description("Friend-tree mode: the output must hold every input entry in the input's order (no event selection, reading from entry 0), so that ROOT's AddFriend and uproot can join it by entry number; the run fails otherwise.")]
     public bool Friend { get; set; }
 
+    /// <summary>Branches (names or globs) of the input tree copied into the output without decompressing their baskets.</summary>
+    [Description("Branches of the input ROOT tree (names or globs, e.g. \"*\" or \"Electron_*\") copied into the output as they are stored, without decompressing their baskets; the chain's new columns are written next to them. Needs every input entry in order (as friend: true) and a root reader.")]
+    public string[] CopyInput { get; set; } = [];
+
+    /// <summary>The input tree to copy from (default: <see cref="Tree"/>).</summary>
+    [Description("The input tree the copy_input branches come from (default: the value of tree).")]
+    public string? InputTree { get; set; }
+
     /// <summary>none, zlib, lzma, lz4 or zstd.</summary>
     [Description("Compression: none, zlib (readable by every ROOT), lzma, lz4 or zstd (ROOT >= 6.20).")]
     public string Compression { get; set; } = "zlib";
@@ -67,5 +75,6 @@ public sealed class RootWriterConfig : PluginConfig
             throw new ConfigValueException("basket_size", $"The basket size must be 512 bytes to 1 GiB, not {BasketSize}.");
         }
         RequireDistinctNames("columns", Columns);
+        RequireDistinctNames("copy_input", CopyInput, "branch");
     }
 }

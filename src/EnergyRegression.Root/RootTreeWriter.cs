@@ -219,7 +219,7 @@ public sealed class RootTreeWriter
             {
                 throw new ArgumentException($"no values for branch '{b.Name}' of tree {Name}");
             }
-            if (values.GetType().GetElementType() != b.Leaf.ClrType)
+            if (values.GetType().GetElementType() != b.Leaf.ClrType && !(b.IsCopied && values is int[] or uint[]))
             {
                 throw new ArgumentException($"branch {b.Name} holds {b.Leaf.ClrType.Name}, the values are {values.GetType().Name}");
             }

@@ -82,3 +82,70 @@ public class RootWriterChainTests
         Assert.False(File.Exists(work.File("out/killed.cutflow.json")));
     }
 }
+
+/// <summary>The root writer's copy_input: the input's branches copied as stored, next to the chain's new column.</summary>
+public class RootCopyInputTests
+{
+    private static string NanoAod => Path.Combine(Tool.RepoRoot, "..", "shared", "testdata", "root", "nanoAOD_2015_CMS_Open_Data_ttbar.root");
+
+    [Fact]
+    public void Every_input_branch_is_copied_and_the_calibration_joins_them()
+    {
+        using var work = new TempDirectory();
+        string chain = work.Write("chain.yaml", $"""
+            name: calibrate-copy
+            reader:
+              type: root
+              with:
+                files: ["{NanoAod}", "{NanoAod}"]
+                tree: Events
+                branches: [Electron_pt]
+            stages:
+              - type: define
+                with: {"{"}name: Electron_energyCalib, expression: "Electron_pt * 1.02"{"}"}
+            writer:
+              type: root
+              with:
+                path: out/copy.root
+                copy_input: ["*"]
+                compression: zstd
+            """);
+        Tool.Result run = Tool.Run(work.Path, "run", chain, "--quiet");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string output = work.File("out/copy.root");
+
+        Tool.Result inspect = Tool.Run(work.Path, "inspect", output);
+        Assert.Contains("TTree Events;1: 400 entries, 948 branches", inspect.Stdout, StringComparison.Ordinal);
+
+        const string branches = "run,event,MET_pt,Electron_pt,Jet_pt,HLT_IsoMu24";
+        Tool.Result original = Tool.Run(work.Path, "dump", NanoAod, "--tree", "Events", "--branches", branches);
+        Tool.Result first = Tool.Run(work.Path, "dump", output, "--tree", "Events", "--branches", branches, "--entries", ":200");
+        Tool.Result second = Tool.Run(work.Path, "dump", output, "--tree", "Events", "--branches", branches, "--entries", "200:");
+        Assert.Equal(original.Stdout, first.Stdout);
+        Assert.Equal(original.Stdout, second.Stdout);
+
+        Tool.Result calibrated = Tool.Run(work.Path, "dump", output, "--tree", "Events", "--branches", "nElectron,Electron_energyCalib", "--entries", "201:202");
+        Assert.Equal("{\"nElectron\":1,\"Electron_energyCalib\":[" + (32.679607f * 1.02f).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "]}\n", calibrated.Stdout);
+    }
+
+    [Fact]
+    public void Copy_input_with_an_event_selection_is_refused()
+    {
+        using var work = new TempDirectory();
+        string chain = work.Write("chain.yaml", $"""
+            reader:
+              type: root
+              with: {"{"}files: ["{NanoAod}"], tree: Events, branches: [MET_pt]{"}"}
+            stages:
+              - type: filter
+                with: {"{"}expression: "MET_pt > 30"{"}"}
+            writer:
+              type: root
+              with: {"{"}path: out/x.root, copy_input: [run]{"}"}
+            """);
+        Tool.Result run = Tool.Run(work.Path, "run", chain, "--quiet");
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("friend", run.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(work.File("out/x.root")));
+    }
+}
