@@ -192,8 +192,17 @@ public sealed class RootBranch
                 }
             }
             // Parallel decompression pays off only for enough bytes: thread hand-offs cost more than small baskets.
-            long bytesToLoad = needed.Where(s => s.Index >= 0 && result[needed.IndexOf(s)] is null).Sum(s => (long)_model.BasketBytes[s.Index]);
-            if (needed.Count(s => s.Index >= 0) <= 1 || bytesToLoad < ParallelLoadBytes)
+            long bytesToLoad = 0;
+            int toLoad = 0;
+            for (int k = 0; k < needed.Count; k++)
+            {
+                if (needed[k].Index >= 0 && result[k] is null)
+                {
+                    bytesToLoad += _model.BasketBytes[needed[k].Index];
+                    toLoad++;
+                }
+            }
+            if (toLoad <= 1 || bytesToLoad < ParallelLoadBytes)
             {
                 for (int k = 0; k < needed.Count; k++)
                 {

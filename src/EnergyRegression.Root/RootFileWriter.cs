@@ -1,4 +1,3 @@
-using System.Text;
 using EnergyRegression.Root.Compression;
 using EnergyRegression.Root.Format;
 using EnergyRegression.Root.Writing;
@@ -45,7 +44,7 @@ public sealed class RootFileWriter : IDisposable
         _datime = Datime(DateTime.UtcNow);
         _uuid = Guid.NewGuid().ToByteArray();
         _stream = new FileStream(_partialPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
-        _topRecordLength = TopRecord(0, 0, 0).Length;
+        _topRecordLength = TopRecord(0, 0).Length;
         End = Begin + _topRecordLength;
         _stream.Position = End;
     }
@@ -129,7 +128,7 @@ public sealed class RootFileWriter : IDisposable
         _stream.Position = 0;
         _stream.Write(Header(end, seekFree, nbytesFree, info.Seek, info.Nbytes));
         _stream.Position = Begin;
-        _stream.Write(TopRecord(seekKeys, nbytesKeys, keys.Count));
+        _stream.Write(TopRecord(seekKeys, nbytesKeys));
         _stream.Flush(flushToDisk: true);
         _stream.Dispose();
         File.Move(_partialPath, Path, overwrite: true);
@@ -178,13 +177,7 @@ public sealed class RootFileWriter : IDisposable
 
     /// <summary>Bytes of a 64-bit TKey header with these strings.</summary>
     internal static int KeyLength(string className, string name, string title) =>
-        4 + 2 + 4 + 4 + 2 + 2 + 8 + 8 + TStringLength(className) + TStringLength(name) + TStringLength(title);
-
-    private static int TStringLength(string s)
-    {
-        int n = Encoding.UTF8.GetByteCount(s);
-        return n + (n < 255 ? 1 : 5);
-    }
+        4 + 2 + 4 + 4 + 2 + 2 + 8 + 8 + BigEndianWriter.TStringLength(className) + BigEndianWriter.TStringLength(name) + BigEndianWriter.TStringLength(title);
 
     /// <summary>A 64-bit TKey header (version 1004; TKey::Streamer): fNbytes … fTitle.</summary>
     internal void WriteKeyHeader(BigEndianWriter w, int nbytes, int objLen, short keyLen, short cycle, long seekKey, long seekPdir,
@@ -244,12 +237,11 @@ public sealed class RootFileWriter : IDisposable
     /// The record at fBEGIN: the TFile key, fName and fTitle (fNbytesName ends here), then the top TDirectory
     /// (v1005, 64-bit: fDatimeC, fDatimeM, fNbytesKeys, fNbytesName, fSeekDir, fSeekParent, fSeekKeys, fUUID).
     /// </summary>
-    private byte[] TopRecord(long seekKeys, int nbytesKeys, int keyCount)
+    private byte[] TopRecord(long seekKeys, int nbytesKeys)
     {
-        _ = keyCount;
         string name = FileName;
         int keyLen = KeyLength("TFile", name, "");
-        int nbytesName = keyLen + TStringLength(name) + TStringLength("");
+        int nbytesName = keyLen + BigEndianWriter.TStringLength(name) + BigEndianWriter.TStringLength("");
         const int directoryLength = 2 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 2 + 16;
         int total = nbytesName + directoryLength;
         var w = new BigEndianWriter(total);
@@ -280,7 +272,7 @@ public sealed class RootFileWriter : IDisposable
         w.WriteInt64(seekFree);
         w.WriteInt32(nbytesFree);
         w.WriteInt32(1); // nfree
-        w.WriteInt32(KeyLength("TFile", FileName, "") + TStringLength(FileName) + TStringLength(""));
+        w.WriteInt32(KeyLength("TFile", FileName, "") + BigEndianWriter.TStringLength(FileName) + BigEndianWriter.TStringLength(""));
         w.WriteByte(8); // fUnits: 64-bit seeks
         w.WriteInt32(Options.CompressSetting);
         w.WriteInt64(seekInfo);

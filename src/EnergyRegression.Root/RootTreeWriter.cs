@@ -213,7 +213,9 @@ public sealed class RootTreeWriter
             throw new ArgumentException($"tree {Name} has no branch '{extra}'");
         }
         var chunk = new Dictionary<BranchWriter, Array>(ReferenceEqualityComparer.Instance);
-        foreach (BranchWriter b in _branches.Where(b => !b.IsCopied || _branches.Any(j => !j.IsCopied && j.Counter == b)))
+        // Copied branches take no values, except a copied counter of a written branch: its counts size that branch.
+        var countersOfWritten = new HashSet<BranchWriter>(_branches.Where(b => !b.IsCopied).Select(b => b.Counter).OfType<BranchWriter>(), ReferenceEqualityComparer.Instance);
+        foreach (BranchWriter b in _branches.Where(b => !b.IsCopied || countersOfWritten.Contains(b)))
         {
             if (!columns.TryGetValue(b.Name, out Array? values))
             {
@@ -377,7 +379,7 @@ public sealed class RootTreeWriter
             b.WriteByte(0);                     // fClusterSize: no array
             w.WriteVersioned(1, () => b.WriteByte(0)); // fIOFeatures
             w.WriteObjArray(_branches, (x, branch) => branch.Serialize(x));
-            w.WriteObjArray(_branches, (x, branch) => branch.SerializeLeafPointer(x));
+            w.WriteObjArray(_branches, (x, branch) => branch.SerializeLeaf(x));
             b.WriteUInt32(0);                   // fAliases
             b.WriteInt32(0);                    // fIndexValues (TArrayD: size 0)
             b.WriteInt32(0);                    // fIndex (TArrayI: size 0)

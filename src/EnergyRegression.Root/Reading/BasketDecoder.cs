@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text;
 using EnergyRegression.Root.IO;
 
 namespace EnergyRegression.Root.Reading;
@@ -184,7 +183,7 @@ internal static class BasketDecoder
                         {
                             for (int i = 0; i < m; i++)
                             {
-                                texts!.Add(ReadString(ref r));
+                                texts!.Add(r.ReadTString());
                             }
                         }
                         else
@@ -206,17 +205,6 @@ internal static class BasketDecoder
         return new RootArray(Interpretation.ClrType(it.Kind), result, [], offsets, inner?.ToArray());
     }
 
-    /// <summary>A TString-encoded string: a length byte (255 → an int32 length follows), then the bytes, as UTF-8.</summary>
-    private static string ReadString(ref BigEndianReader r)
-    {
-        int n = r.ReadByte();
-        if (n == 255)
-        {
-            n = r.ReadInt32();
-        }
-        return Encoding.UTF8.GetString(r.ReadBytes(r.CheckCount(n, 1, "string")));
-    }
-
     private static RootArray DecodeStrings(string file, string branch, Interpretation it, BasketData[] baskets, long start, long stop)
     {
         string[] result = new string[stop - start];
@@ -236,7 +224,7 @@ internal static class BasketDecoder
                 {
                     r.ReadVersion(out objectEnd);
                 }
-                string text = ReadString(ref r);
+                string text = r.ReadTString();
                 r.SkipTo(objectEnd);
                 if (e >= from)
                 {

@@ -50,6 +50,13 @@ internal sealed class BigEndianWriter
 
     public void WriteBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Take(bytes.Length));
 
+    /// <summary>Bytes <see cref="WriteTString"/> writes for <paramref name="s"/>.</summary>
+    public static int TStringLength(string s)
+    {
+        int n = Encoding.UTF8.GetByteCount(s);
+        return n + (n < 255 ? 1 : 5);
+    }
+
     /// <summary>A TString: a length byte, or 255 and an int32 length for 255 bytes and more; then the UTF-8 bytes.</summary>
     public void WriteTString(string s)
     {

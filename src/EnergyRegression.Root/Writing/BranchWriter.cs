@@ -89,17 +89,11 @@ internal sealed class BranchWriter(string name, BranchKind kind, LeafType leaf, 
                 BranchKind.Fixed => EntryBytes,
                 BranchKind.Jagged => (itemOffsets![e + 1] - itemOffsets[e]) * EntryBytes,
                 BranchKind.Vector => 10 + (itemOffsets![e + 1] - itemOffsets[e]) * Leaf.Size,
-                _ => StringBytes(((string[])values)[e]),
+                _ => BigEndianWriter.TStringLength(((string[])values)[e]),
             };
             sums[e + 1] = sums[e] + bytes;
         }
         return sums;
-    }
-
-    private static int StringBytes(string s)
-    {
-        int n = Encoding.UTF8.GetByteCount(s);
-        return n + (n < 255 ? 1 : 5);
     }
 
     /// <summary>Appends entries [from, to) of a chunk (values in native order) as big-endian bytes.</summary>
@@ -422,14 +416,12 @@ internal sealed class BranchWriter(string name, BranchKind kind, LeafType leaf, 
         });
     }
 
-    /// <summary>The leaf as an entry of the tree's fLeaves: a reference to the object already written in the branch.</summary>
-    public void SerializeLeafPointer(ObjectWriter w) => SerializeLeaf(w);
-
     /// <summary>
     /// TLeafX v1 around TLeaf v2 (TNamed, fLen, fLenType, fOffset, fIsRange, fIsUnsigned, fLeafCount, then
     /// fMinimum, fMaximum), or TLeafElement v1 (TLeaf, fID, fType) for a vector.
     /// </summary>
-    private void SerializeLeaf(ObjectWriter w) => w.WritePointer(_leafIdentity, Kind == BranchKind.Vector ? "TLeafElement" : Leaf.LeafClass, x =>
+    /// <remarks>Also the entry of the tree's fLeaves (and a jagged leaf's fLeafCount): a reference to the object once written.</remarks>
+    public void SerializeLeaf(ObjectWriter w) => w.WritePointer(_leafIdentity, Kind == BranchKind.Vector ? "TLeafElement" : Leaf.LeafClass, x =>
     {
         BigEndianWriter b = x.Buffer;
         x.WriteVersioned(1, () =>
@@ -448,7 +440,7 @@ internal sealed class BranchWriter(string name, BranchKind kind, LeafType leaf, 
                 }
                 else
                 {
-                    Counter.SerializeLeafPointer(x);
+                    Counter.SerializeLeaf(x);
                 }
             });
             if (Kind == BranchKind.Vector)
