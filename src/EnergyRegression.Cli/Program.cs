@@ -9,6 +9,7 @@ var root = new RootCommand("energyreg — calibrate electron and photon energies
 {
     verbose,
     RunCommand.Create(verbose),
+    SimulateCommand.Create(verbose),
     ValidateCommand.Create(verbose),
     PluginsCommand.Create(verbose),
     InspectCommand.Create(verbose),

@@ -63,9 +63,16 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
     }
 
     /// <summary>Runs a chain file end to end.</summary>
-    public async Task<RunSummary> RunAsync(string chainPath, RunOverrides overrides, CancellationToken cancellation)
+    public Task<RunSummary> RunAsync(string chainPath, RunOverrides overrides, CancellationToken cancellation)
     {
         (ChainFile file, PluginCatalog catalog) = Load(chainPath);
+        return RunAsync(file, catalog, overrides, cancellation);
+    }
+
+    /// <summary>Runs an already parsed chain (e.g. one a command generated) with the plugins of <paramref name="catalog"/>.</summary>
+    public async Task<RunSummary> RunAsync(ChainFile file, PluginCatalog catalog, RunOverrides overrides, CancellationToken cancellation)
+    {
+        string chainPath = file.Path;
         ChainDefinition definition = file.Definition;
         int seed = overrides.Seed ?? definition.Seed;
         var context = new RunContext(log, progress, seed, cancellation);
