@@ -95,6 +95,7 @@ public sealed class QuickstartTests
     [Theory]
     [InlineData("configs/quickstart.yaml")]
     [InlineData("configs/zee-preselection.yaml")]
+    [InlineData("configs/simulate-zee.yaml")]
     public void Shipped_configs_validate(string config)
     {
         using var work = new TempDirectory();
