@@ -40,8 +40,8 @@ public sealed class RootWriterConfig : PluginConfig
     [Description("Compression level, 1 (fast) to 9 (small).")]
     public int Level { get; set; } = 4;
 
-    /// <summary>Bytes of uncompressed data per branch after which every branch closes a basket (a cluster).</summary>
-    [Description("Basket size in bytes: when a branch holds this much uncompressed data, every branch closes its basket at that entry.")]
+    /// <summary>Bytes of uncompressed data after which a branch closes its basket (all branches close together every 30 MB, a cluster).</summary>
+    [Description("Basket size in bytes: a branch holding this much uncompressed data closes its basket; every 30 MB all branches close theirs at one entry (a cluster).")]
     public int BasketSize { get; set; } = 32000;
 
     internal RootCompression Algorithm => Compression.ToLowerInvariant() switch

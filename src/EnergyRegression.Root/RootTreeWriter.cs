@@ -4,9 +4,11 @@ using EnergyRegression.Root.Writing;
 namespace EnergyRegression.Root;
 
 /// <summary>
-/// A TTree being written: define branches, then <see cref="Append"/> entries column by column. When a branch's
-/// pending data reaches <see cref="RootWriteOptions.BasketSize"/>, every branch closes its basket at the same
-/// entry (a cluster), so readers can read clusters independently.
+/// A TTree being written: define branches, then <see cref="Append"/> entries column by column. A branch whose
+/// pending data reaches <see cref="RootWriteOptions.BasketSize"/> closes its own basket, so a branch of 4 KB
+/// windows and a branch of ints each get baskets of about that size; every <see cref="ClusterBytes"/> of data,
+/// all branches close their baskets at the same entry (a cluster, ROOT's AutoFlush), so readers can read
+/// clusters independently.
 /// </summary>
 public sealed class RootTreeWriter
 {
@@ -14,6 +16,11 @@ public sealed class RootTreeWriter
     private readonly List<BranchWriter> _branches = [];
     private readonly Dictionary<string, BranchWriter> _byName = new(StringComparer.Ordinal);
     private readonly List<long> _clusterStarts = [];
+    private long _bytesSinceCluster;
+    private long _clusterEnd;
+
+    /// <summary>Uncompressed bytes after which all branches close their baskets together (ROOT's default AutoFlush is 30 MB).</summary>
+    internal const long ClusterBytes = 30_000_000;
 
     internal RootTreeWriter(RootFileWriter file, string name, string title)
     {
@@ -259,12 +266,17 @@ public sealed class RootTreeWriter
             foreach (BranchWriter b in written)
             {
                 b.Fill(chunk[b], done, stop, itemOffsets.GetValueOrDefault(b));
+                _bytesSinceCluster += bytes[b][stop] - bytes[b][done];
             }
             Entries += stop - done;
             done = stop;
-            if (written.Any(b => b.PendingBytes >= _file.Options.BasketSize))
+            if (_bytesSinceCluster >= ClusterBytes)
             {
                 FlushAll();
+            }
+            else
+            {
+                Flush([.. written.Where(b => b.PendingBytes >= _file.Options.BasketSize)]);
             }
         }
     }
@@ -318,29 +330,39 @@ public sealed class RootTreeWriter
     /// <summary>Closes every branch's basket at the current entry (a cluster boundary).</summary>
     internal void FlushAll()
     {
-        BranchWriter? any = _branches.FirstOrDefault(b => !b.IsCopied);
-        if (any is null || any.PendingEntries == 0)
+        if (Entries == _clusterEnd)
         {
             return;
         }
-        _clusterStarts.Add(Entries - any.PendingEntries);
-        // Compress the cluster's baskets in parallel (each touches only its branch), then append them in order.
-        var prepared = new BranchWriter.PreparedBasket?[_branches.Count];
-        long pending = _branches.Sum(b => b.PendingBytes);
-        if (pending > 64 * 1024 && _file.Options.Compression != RootCompression.None)
+        _clusterStarts.Add(_clusterEnd);
+        _clusterEnd = Entries;
+        _bytesSinceCluster = 0;
+        Flush(_branches);
+    }
+
+    /// <summary>Closes the baskets of <paramref name="branches"/>: compressed in parallel (each touches only its branch), appended in order.</summary>
+    private void Flush(List<BranchWriter> branches)
+    {
+        if (branches.Count == 0)
         {
-            Parallel.For(0, _branches.Count, i => prepared[i] = _branches[i].Prepare(_file.Options, Name));
+            return;
+        }
+        var prepared = new BranchWriter.PreparedBasket?[branches.Count];
+        long pending = branches.Sum(b => b.PendingBytes);
+        if (pending > 64 * 1024 && branches.Count > 1 && _file.Options.Compression != RootCompression.None)
+        {
+            Parallel.For(0, branches.Count, i => prepared[i] = branches[i].Prepare(_file.Options, Name));
         }
         else
         {
-            for (int i = 0; i < _branches.Count; i++)
+            for (int i = 0; i < branches.Count; i++)
             {
-                prepared[i] = _branches[i].Prepare(_file.Options, Name);
+                prepared[i] = branches[i].Prepare(_file.Options, Name);
             }
         }
-        for (int i = 0; i < _branches.Count; i++)
+        for (int i = 0; i < branches.Count; i++)
         {
-            _branches[i].Write(_file, prepared[i]);
+            branches[i].Write(_file, prepared[i]);
         }
     }
 

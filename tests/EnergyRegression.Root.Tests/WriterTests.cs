@@ -215,10 +215,8 @@ public sealed class WriterTests : IDisposable
                     Assert.Equal(spec.Shape, b.Shape);
                 }
             }
-            // Several clusters, and every branch's baskets start at the same entries.
-            RootBranch first = t.GetBranch("nA");
-            Assert.True(first.BasketCount > 3, $"{first.BasketCount} baskets");
-            Assert.All(t.Branches, b => Assert.Equal(first.BasketCount, b.BasketCount));
+            // Several baskets: each branch closes its own when it holds the basket size.
+            Assert.True(t.Branches.Max(b => b.BasketCount) > 3, string.Join(", ", t.Branches.Select(b => $"{b.Name}: {b.BasketCount}")));
         }
     }
 
@@ -344,6 +342,41 @@ public sealed class WriterTests : IDisposable
         RootStreamerElement theirs = f.StreamerInfos.Single(s => s.ClassName == "vector<int>").Elements.Single();
         var mine = new BranchWriter("v", BranchKind.Vector, LeafType.Of(typeof(int), "v"), [], null).VectorStreamerInfo();
         Assert.Equal(theirs, mine.Elements.Single() with { Dimensions = theirs.Dimensions });
+    }
+
+    [Fact]
+    public void Each_branch_fills_its_own_baskets_and_clusters_close_them_all_together()
+    {
+        // A 32 × 32 window (4 KB per entry) next to an int: the window's baskets must not cut the int's
+        // into 8-entry pieces; every ClusterBytes all branches close at one entry.
+        string path = Path.Combine(_dir, "baskets.root");
+        const int Entries = 9000; // 36.9 MB of windows: one cluster boundary after ~30 MB
+        using (var file = RootFileWriter.Create(path, new RootWriteOptions(RootCompression.Lz4, 1, BasketSize: 32000)))
+        {
+            RootTreeWriter t = file.CreateTree("Events");
+            t.AddBranch("id", typeof(int));
+            t.AddBranch("window", typeof(float), 32, 32);
+            for (int start = 0; start < Entries; start += 1000)
+            {
+                int[] ids = [.. Enumerable.Range(start, 1000)];
+                float[] windows = [.. Enumerable.Range(start * 1024, 1000 * 1024).Select(i => (float)(i % 977))];
+                t.Append(1000, new Dictionary<string, Array> { ["id"] = ids, ["window"] = windows });
+            }
+            file.Commit();
+        }
+        using var f = RootFile.Open(path);
+        RootTree tree = f.GetTree("Events");
+        RootBranch id = tree.GetBranch("id");
+        RootBranch window = tree.GetBranch("window");
+        // 36 000 bytes of ids: one basket per cluster (2), not one per window basket (~1150).
+        Assert.Equal(2, id.BasketCount);
+        // A basket closes once it holds ≥ 32 000 bytes: 8 windows; the cluster boundary may split one.
+        Assert.InRange(window.BasketCount, Entries / 8, Entries / 8 + 1);
+        Assert.Equal(Enumerable.Range(0, Entries), id.Read(0, Entries).As<int>());
+        Assert.Equal(Enumerable.Range(8990 * 1024, 10 * 1024).Select(i => (float)(i % 977)), window.Read(8990, Entries).As<float>());
+        // The cluster boundary is where both branches close a basket: the first entry of id's second basket.
+        long boundary = id.BasketRanges().ElementAt(1).First;
+        Assert.Contains(window.BasketRanges(), r => r.First == boundary);
     }
 
     [Fact]
