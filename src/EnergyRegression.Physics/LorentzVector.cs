@@ -2,7 +2,7 @@ namespace EnergyRegression.Physics;
 
 /// <summary>
 /// A four-momentum (px, py, pz, E) in GeV, with the collider coordinates (pT, η, φ) of the CMS/ATLAS
-/// convention: z along the beam, η = −ln tan(θ/2), φ in (−π, π].
+/// convention: z along the beam, η = −ln tan(θ/2), φ in (−π, π] (<see cref="Kinematics.WrapPhi"/> uses [−π, π)).
 /// </summary>
 public readonly record struct LorentzVector(double Px, double Py, double Pz, double E)
 {

@@ -36,12 +36,21 @@ public static class SpecialFunctions
     /// distribution of a Gamma(a, 1) variable. Power series for x &lt; a + 1, otherwise the continued
     /// fraction of Q = 1 − P evaluated by the modified Lentz method (Abramowitz &amp; Stegun 6.5.29, 6.5.31).
     /// </summary>
-    public static double RegularizedLowerGamma(double a, double x)
+    public static double RegularizedLowerGamma(double a, double x) => IncompleteGamma(a, x).P;
+
+    /// <summary>The regularised upper incomplete gamma function Q(a, x) = 1 − P(a, x), accurate where it is tiny.</summary>
+    public static double RegularizedUpperGamma(double a, double x) => IncompleteGamma(a, x).Q;
+
+    private static (double P, double Q) IncompleteGamma(double a, double x)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(a);
+        if (double.IsNaN(x))
+        {
+            return (double.NaN, double.NaN);
+        }
         if (x <= 0)
         {
-            return 0;
+            return (0, 1);
         }
         double logPrefactor = a * Math.Log(x) - x - LogGamma(a);
         if (x < a + 1)
@@ -58,7 +67,8 @@ public static class SpecialFunctions
                     break;
                 }
             }
-            return Math.Min(1, sum * Math.Exp(logPrefactor));
+            double p = Math.Min(1, sum * Math.Exp(logPrefactor));
+            return (p, 1 - p);
         }
 
         // Q(a,x) = x^a e^−x · 1/(x+1−a− 1·(1−a)/(x+3−a− 2·(2−a)/(x+5−a− …)))
@@ -83,14 +93,19 @@ public static class SpecialFunctions
                 break;
             }
         }
-        return Math.Max(0, 1 - Math.Exp(logPrefactor) * h);
+        double q = Math.Min(1, Math.Exp(logPrefactor) * h);
+        return (1 - q, q);
     }
 
-    /// <summary>The error function, erf(x) = 2/√π ∫₀ˣ e^(−t²) dt, through P(½, x²).</summary>
-    public static double Erf(double x) => Math.Sign(x) * RegularizedLowerGamma(0.5, x * x);
+    /// <summary>The error function, erf(x) = 2/√π ∫₀ˣ e^(−t²) dt, through P(½, x²); NaN for NaN.</summary>
+    public static double Erf(double x) => double.IsNaN(x) ? double.NaN : Math.Sign(x) * RegularizedLowerGamma(0.5, x * x);
 
-    /// <summary>The standard normal cumulative distribution Φ(x).</summary>
-    public static double NormalCdf(double x) => 0.5 * (1 + Erf(x / Math.Sqrt(2)));
+    /// <summary>
+    /// The standard normal cumulative distribution Φ(x); in the lower tail through Q(½, x²/2)/2, so it keeps
+    /// its relative precision down to Φ ≈ 1e-300 instead of cancelling in 1 + erf.
+    /// </summary>
+    public static double NormalCdf(double x) =>
+        double.IsNaN(x) ? double.NaN : x < 0 ? 0.5 * RegularizedUpperGamma(0.5, x * x / 2) : 1 - 0.5 * RegularizedUpperGamma(0.5, x * x / 2);
 
     /// <summary>
     /// The standard normal quantile Φ⁻¹(p), 0 &lt; p &lt; 1: Acklam's rational approximation (relative
@@ -98,7 +113,7 @@ public static class SpecialFunctions
     /// </summary>
     public static double NormalQuantile(double p)
     {
-        if (p <= 0 || p >= 1)
+        if (!(p > 0 && p < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(p), "p must lie strictly between 0 and 1.");
         }
@@ -122,8 +137,13 @@ public static class SpecialFunctions
             x = -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) /
                 ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1);
         }
-        // Halley refinement: e = Φ(x) − p, u = e √(2π) e^(x²/2).
-        double e = NormalCdf(x) - p;
+        // Halley refinement: e = Φ(x) − p, u = e √(2π) e^(x²/2); in the upper half through the lower tail
+        // of −x (Φ(x) − p = (1 − p) − Φ(−x) up to sign), so neither side cancels.
+        if (Math.Abs(x) > 37)
+        {
+            return x; // e^(x²/2) overflows; the rational approximation is already at its limit here
+        }
+        double e = p < 0.5 ? NormalCdf(x) - p : (1 - p) - NormalCdf(-x);
         double u = e * Math.Sqrt(2 * Math.PI) * Math.Exp(x * x / 2);
         return x - u / (1 + x * u / 2);
     }

@@ -162,7 +162,7 @@ internal static class Hash
 
     /// <summary>
     /// A standard normal number from 16 random bits: the quantile Φ⁻¹((k + ½)/65536) of a tabulated
-    /// grid. Its variance is 1 − 3e-4 and its tails stop at ±4.3σ — plenty for electronic noise, and
+    /// grid. Its variance is 1 − 2e-5 and its tails stop at ±4.3σ — plenty for electronic noise, and
     /// far cheaper than a transcendental per crystal.
     /// </summary>
     public static float Gaussian16(ulong bits) => GaussianTable[(int)(bits & 0xFFFF)];

@@ -18,8 +18,9 @@ namespace EnergyRegression.Simulation.Showers;
 /// P(α, βt₂) − P(α, βt₁); what lies beyond the crystal length (25.8 X0) leaks out of the back.</item>
 /// <item>In each slice the radial profile is a core and a tail, f(r) = p·f_C(r) + (1−p)·f_T(r),
 /// f(r) = 2rR²/(r²+R²)², with R_C, R_T and p functions of τ and E (appendix A), in Molière radii;
-/// it is integrated exactly over each crystal face (<see cref="LateralIntegral"/>); the parts over
-/// the gaps between modules, and outside the detector, are lost.</item>
+/// it is integrated exactly over each crystal face (<see cref="LateralIntegral"/>); of the part over
+/// the gaps between modules 65% reaches the neighbouring crystals (<see cref="GapRetained"/>), what falls
+/// outside the detector is lost.</item>
 /// <item>Fluctuations: a per-shower constant term, and photo-statistics per crystal — Gaussian with
 /// variance a²·E_crystal, so the sum over any cluster has variance a²·E_cluster.</item>
 /// </list>
@@ -191,6 +192,7 @@ internal sealed class ShowerModel
                 tailRadius * crystalsPerMoliere, share * (1 - coreWeight), fractions);
         }
 
+        ShareGaps(fractions, xCells, yCells, xOwner, yOwner);
         double showerScale = energy * (1 + _constant * random.NextGaussian());
         ulong gaussianBits = 0;
         int bitsLeft = 0;
@@ -223,7 +225,63 @@ internal sealed class ShowerModel
         return true;
     }
 
-    /// <summary>Edges along η around <paramref name="ring"/>; owner = ring index, or −1 for gaps and missing crystals.</summary>
+    private const int GapCell = -1;
+    private const int MissingCrystal = -2;
+
+    /// <summary>
+    /// Energy reaching a gap: <see cref="GapRetained"/> of it goes half to each neighbouring crystal, the rest
+    /// is lost. CMS tilts its crystals by ≈ 3° away from the vertex so that no particle travels along a
+    /// crack; a shower crosses the gap over part of its depth only. With this value the response of
+    /// crystals at a supermodule edge dips by ≈ 5% and at a module edge by ≈ 2% (docs/simulation.md),
+    /// the size of the dips CMS corrects for.
+    /// </summary>
+    public const double GapRetained = 0.65;
+
+    private static void ShareGaps(Span<double> fractions, int xCells, int yCells, ReadOnlySpan<int> xOwner, ReadOnlySpan<int> yOwner)
+    {
+        for (int i = 0; i < xCells; i++)
+        {
+            if (xOwner[i] != GapCell)
+            {
+                continue;
+            }
+            for (int j = 0; j < yCells; j++)
+            {
+                double share = fractions[j * xCells + i] * GapRetained / 2;
+                fractions[j * xCells + i] = 0;
+                if (i > 0)
+                {
+                    fractions[j * xCells + i - 1] += share;
+                }
+                if (i + 1 < xCells)
+                {
+                    fractions[j * xCells + i + 1] += share;
+                }
+            }
+        }
+        for (int j = 0; j < yCells; j++)
+        {
+            if (yOwner[j] != GapCell)
+            {
+                continue;
+            }
+            for (int i = 0; i < xCells; i++)
+            {
+                double share = fractions[j * xCells + i] * GapRetained / 2;
+                fractions[j * xCells + i] = 0;
+                if (j > 0)
+                {
+                    fractions[(j - 1) * xCells + i] += share;
+                }
+                if (j + 1 < yCells)
+                {
+                    fractions[(j + 1) * xCells + i] += share;
+                }
+            }
+        }
+    }
+
+    /// <summary>Edges along η around <paramref name="ring"/>; owner = ring index, <see cref="GapCell"/> or <see cref="MissingCrystal"/>.</summary>
     private int BuildEtaEdges(int ring, Subdetector subdetector, double u0, int halfWidth, Span<double> edges, Span<int> owner)
     {
         int cells = 0;
@@ -234,7 +292,7 @@ internal sealed class ShowerModel
             bool exists = r >= 0 && r < _geometry.RingCount && _geometry.Ring(r).Subdetector == subdetector;
             double below = exists ? _geometry.Ring(r).GapBelow : 0;
             double above = exists ? _geometry.Ring(r).GapAbove : 0;
-            cells = AppendCell(edges, owner, cells, c - u0 + below, c + 1 - u0 - above, exists ? r : -1);
+            cells = AppendCell(edges, owner, cells, c - u0 + below, c + 1 - u0 - above, exists ? r : MissingCrystal);
         }
         return cells;
     }
@@ -253,12 +311,12 @@ internal sealed class ShowerModel
         return cells;
     }
 
-    /// <summary>Appends a cell [low, high] owned by <paramref name="cellOwner"/>, preceded by a lost gap cell when low is past the last edge.</summary>
+    /// <summary>Appends a cell [low, high] owned by <paramref name="cellOwner"/>, preceded by a gap cell when low is past the last edge.</summary>
     private static int AppendCell(Span<double> edges, Span<int> owner, int cells, double low, double high, int cellOwner)
     {
         if (low > edges[cells] + 1e-12)
         {
-            owner[cells] = -1;
+            owner[cells] = GapCell;
             edges[++cells] = low;
         }
         owner[cells] = cellOwner;
