@@ -150,6 +150,10 @@ public class SpecialFunctionsTests
     [InlineData(1e-7, -5.199337582192817)]
     [InlineData(1e-8, -5.61200124417479)]
     [InlineData(1 - 1e-8, 5.612001243305506)] // 1 − 1e-8 is not exact: Φ⁻¹ of the stored double
+    [InlineData(1e-12, -7.034483825301132)]
+    [InlineData(1e-15, -7.941345326170995)]
+    [InlineData(1e-20, -9.262340089798405)]
+    [InlineData(1 - 1e-12, 7.0344869100478356)]
     public void Normal_quantile_in_the_far_tails(double p, double expected)
     {
         // Reference values: Wichura's AS241 (Python statistics.NormalDist.inv_cdf), double precision.
@@ -189,6 +193,7 @@ public class SpecialFunctionsTests
     [InlineData(1)]
     [InlineData(-0.1)]
     [InlineData(1.5)]
+    [InlineData(double.NaN)]
     public void Normal_quantile_rejects_probabilities_outside_the_open_interval(double p)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => SpecialFunctions.NormalQuantile(p));
