@@ -108,22 +108,14 @@ internal static class BatchBuilder
             AddGen(batch, events, gen, "eta", g => g.Eta);
             AddGen(batch, events, gen, "phi", g => g.Phi);
             AddGen(batch, events, gen, "energy", g => g.Energy);
-            AddGenInt(batch, events, gen, "pdgId", g => g.PdgId);
+            AddGen(batch, events, gen, "pdgId", g => g.PdgId);
             if (electrons)
             {
                 AddGen(batch, events, gen, "bremFraction", g => g.BremFraction);
             }
             else
             {
-                Span<bool> converted = batch.AddObjectColumn<bool>(gen, gen + "_converted").Values;
-                int k = 0;
-                foreach (SimulatedEvent ev in events)
-                {
-                    foreach (GenParticle g in ev.Gen)
-                    {
-                        converted[k++] = g.Converted;
-                    }
-                }
+                AddGen(batch, events, gen, "converted", g => g.Converted);
             }
         }
     }
@@ -137,22 +129,10 @@ internal static class BatchBuilder
         }
     }
 
-    private static void AddGen(EventBatch batch, ReadOnlySpan<SimulatedEvent> events, string collection, string field, Func<GenParticle, float> value)
+    private static void AddGen<T>(EventBatch batch, ReadOnlySpan<SimulatedEvent> events, string collection, string field, Func<GenParticle, T> value)
+        where T : unmanaged
     {
-        Span<float> values = batch.AddObjectColumn<float>(collection, $"{collection}_{field}").Values;
-        int k = 0;
-        foreach (SimulatedEvent ev in events)
-        {
-            foreach (GenParticle g in ev.Gen)
-            {
-                values[k++] = value(g);
-            }
-        }
-    }
-
-    private static void AddGenInt(EventBatch batch, ReadOnlySpan<SimulatedEvent> events, string collection, string field, Func<GenParticle, int> value)
-    {
-        Span<int> values = batch.AddObjectColumn<int>(collection, $"{collection}_{field}").Values;
+        Span<T> values = batch.AddObjectColumn<T>(collection, $"{collection}_{field}").Values;
         int k = 0;
         foreach (SimulatedEvent ev in events)
         {
@@ -170,43 +150,23 @@ internal static class BatchBuilder
         private readonly ReadOnlySpan<SimulatedEvent> _events = events;
         private readonly string _collection = collection;
 
-        public void Float(string field, Func<RecoObject, float> value) => Float(field, (_, o) => value(o));
+        public void Float(string field, Func<RecoObject, float> value) => Add(field, (_, o) => value(o));
 
-        public void Float(string field, Func<SimulatedEvent, RecoObject, float> value)
+        public void Float(string field, Func<SimulatedEvent, RecoObject, float> value) => Add(field, value);
+
+        public void Int(string field, Func<RecoObject, int> value) => Add(field, (_, o) => value(o));
+
+        public void Bool(string field, Func<RecoObject, bool> value) => Add(field, (_, o) => value(o));
+
+        private void Add<T>(string field, Func<SimulatedEvent, RecoObject, T> value) where T : unmanaged
         {
-            Span<float> values = _batch.AddObjectColumn<float>(_collection, $"{_collection}_{field}").Values;
+            Span<T> values = _batch.AddObjectColumn<T>(_collection, $"{_collection}_{field}").Values;
             int k = 0;
             foreach (SimulatedEvent ev in _events)
             {
                 foreach (RecoObject o in ev.Objects)
                 {
                     values[k++] = value(ev, o);
-                }
-            }
-        }
-
-        public void Int(string field, Func<RecoObject, int> value)
-        {
-            Span<int> values = _batch.AddObjectColumn<int>(_collection, $"{_collection}_{field}").Values;
-            int k = 0;
-            foreach (SimulatedEvent ev in _events)
-            {
-                foreach (RecoObject o in ev.Objects)
-                {
-                    values[k++] = value(o);
-                }
-            }
-        }
-
-        public void Bool(string field, Func<RecoObject, bool> value)
-        {
-            Span<bool> values = _batch.AddObjectColumn<bool>(_collection, $"{_collection}_{field}").Values;
-            int k = 0;
-            foreach (SimulatedEvent ev in _events)
-            {
-                foreach (RecoObject o in ev.Objects)
-                {
-                    values[k++] = value(o);
                 }
             }
         }
