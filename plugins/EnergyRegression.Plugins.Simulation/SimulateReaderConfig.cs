@@ -168,36 +168,36 @@ public sealed class SimulateReaderConfig : PluginConfig
         {
             throw new ConfigValueException("threads", "must be 0 (one per core) or more");
         }
-        try
+        (string Setting, string Problem) first = ToSettings(0).Problems().FirstOrDefault();
+        if (first.Problem is not null)
         {
-            ToSettings(0).Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new ConfigValueException(KeyOf(e.Message), e.Message);
+            throw new ConfigValueException(KeyBySetting[first.Setting], first.Problem);
         }
     }
 
-    /// <summary>The config key a <see cref="SimulationSettings.Validate"/> message is about.</summary>
-    private static string KeyOf(string message)
+    /// <summary>The config key of each <see cref="SimulationSettings"/> property that <see cref="SimulationSettings.Problems"/> can name.</summary>
+    private static readonly Dictionary<string, string> KeyBySetting = new(StringComparer.Ordinal)
     {
-        (string Prefix, string Key)[] keys =
-        [
-            ("energy", "energy"), ("pt", "pt"), ("eta", "eta"), ("phi", "phi"), ("Z mass", "z_mass_range"),
-            ("fake", "fake_rate"), ("window", "window"), ("stochastic", "stochastic"), ("constant", "constant"),
-            ("noise", "noise"), ("crystal threshold", "crystal_threshold"), ("dead", "dead_fraction"),
-            ("miscalibration", "mc_miscalibration"), ("data scale", "data_scale"), ("data smearing", "data_smearing"),
-            ("pileup", "pileup"), ("tracker material", "material"),
-        ];
-        foreach ((string prefix, string key) in keys)
-        {
-            if (message.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return key;
-            }
-        }
-        return "with";
-    }
+        [nameof(SimulationSettings.EnergyRange)] = "energy",
+        [nameof(SimulationSettings.PtRange)] = "pt",
+        [nameof(SimulationSettings.EtaRange)] = "eta",
+        [nameof(SimulationSettings.PhiRange)] = "phi",
+        [nameof(SimulationSettings.ZMassRange)] = "z_mass_range",
+        [nameof(SimulationSettings.FakeElectronRate)] = "fake_rate",
+        [nameof(SimulationSettings.WindowSize)] = "window",
+        [nameof(SimulationSettings.StochasticTerm)] = "stochastic",
+        [nameof(SimulationSettings.ConstantTerm)] = "constant",
+        [nameof(SimulationSettings.NoisePerCrystal)] = "noise",
+        [nameof(SimulationSettings.EndcapNoisePerCrystal)] = "endcap_noise",
+        [nameof(SimulationSettings.CrystalThreshold)] = "crystal_threshold",
+        [nameof(SimulationSettings.DeadFraction)] = "dead_fraction",
+        [nameof(SimulationSettings.McMiscalibration)] = "mc_miscalibration",
+        [nameof(SimulationSettings.DataMiscalibration)] = "data_miscalibration",
+        [nameof(SimulationSettings.DataScale)] = "data_scale",
+        [nameof(SimulationSettings.DataSmearing)] = "data_smearing",
+        [nameof(SimulationSettings.Pileup)] = "pileup",
+        [nameof(SimulationSettings.TrackerMaterialScale)] = "material",
+    };
 
     private static (double Low, double High) Range(double[] values, string key) => values is { Length: 2 }
         ? (values[0], values[1])

@@ -31,8 +31,7 @@ public sealed class EventSimulator : IDisposable
         _settings = settings;
         _geometry = new CalorimeterGeometry(settings.Endcap);
         _conditions = new DetectorConditions(_geometry, settings);
-        (double stochastic, double constant) = IntrinsicResolution(settings);
-        _showers = new ShowerModel(_geometry, stochastic, constant);
+        _showers = new ShowerModel(_geometry, settings.StochasticTerm, ShowerConstantTerm(settings));
         _tracker = new Tracker(settings.TrackerMaterialScale);
         _zee = new ZeeGenerator(settings);
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
@@ -54,20 +53,17 @@ public sealed class EventSimulator : IDisposable
     public int DeadCrystals => _conditions.DeadCount;
 
     /// <summary>
-    /// The per-shower constant and per-crystal stochastic terms to put in so that a 3 × 3 cluster
-    /// ends with the configured ones: the shower model's own fluctuations (longitudinal and lateral
-    /// leakage) already contribute ≈ 0.14% to the constant term, measured with 10 000 photons at a
-    /// crystal's centre per energy (docs/simulation.md, "Resolution"), subtracted in quadrature. Pseudo-data adds its extra
-    /// smearing to the constant term.
+    /// The per-shower constant term to put in so that a 3 × 3 cluster ends with the configured one: the
+    /// shower model's own leakage fluctuations already contribute ≈ 0.14%, measured with 10 000 photons
+    /// at a crystal's centre per energy (docs/simulation.md, "Validation"), subtracted in quadrature.
+    /// Pseudo-data adds its extra smearing. (The stochastic term goes in per crystal as configured.)
     /// </summary>
-    internal static (double Stochastic, double Constant) IntrinsicResolution(SimulationSettings settings)
+    internal static double ShowerConstantTerm(SimulationSettings settings)
     {
         double constant = Math.Sqrt(Math.Max(0, settings.ConstantTerm * settings.ConstantTerm - NaturalConstant * NaturalConstant));
-        if (settings.Mode == SimulationMode.Data)
-        {
-            constant = Math.Sqrt(constant * constant + settings.DataSmearing * settings.DataSmearing);
-        }
-        return (settings.StochasticTerm, constant);
+        return settings.Mode == SimulationMode.Data
+            ? Math.Sqrt(constant * constant + settings.DataSmearing * settings.DataSmearing)
+            : constant;
     }
 
     internal const double NaturalConstant = 0.0014;
@@ -101,7 +97,6 @@ public sealed class EventSimulator : IDisposable
         private readonly List<Impact> _impacts = [];
         private readonly List<Candidate> _candidates = [];
         private readonly List<(RecoObject Object, int Ring, int Phi)> _objects = [];
-        private readonly List<(double PtVertex, double PtCalorimeter, int Charge)> _tracks = [];
 
         public Workspace(EventSimulator owner)
         {
@@ -120,7 +115,6 @@ public sealed class EventSimulator : IDisposable
             _impacts.Clear();
             _candidates.Clear();
             _objects.Clear();
-            _tracks.Clear();
 
             int pileup = random.Poisson(settings.Pileup);
             target.PileupInteractions = pileup;
@@ -164,7 +158,7 @@ public sealed class EventSimulator : IDisposable
                 Eta = (float)particle.Eta,
                 Phi = (float)particle.Phi,
             };
-            (double, double, int) track = default;
+            TrueTrack track = default;
             if (particle.IsPhoton)
             {
                 gen.Converted = _owner._tracker.TransportPhoton(particle.Energy, particle.Eta, particle.Phi, ref random, _impacts);
@@ -173,12 +167,11 @@ public sealed class EventSimulator : IDisposable
             {
                 ElectronPath path = _owner._tracker.TransportElectron(particle.Energy, particle.Eta, particle.Phi, particle.Charge, ref random, _impacts);
                 gen.BremFraction = (float)(1 - path.PtAtCalorimeter / path.PtAtVertex);
-                track = (path.PtAtVertex, path.PtAtCalorimeter, particle.Charge);
+                track = new TrueTrack(path.PtAtVertex, path.PtAtCalorimeter, particle.Charge);
             }
             int genIndex = target.Gen.Count;
             target.Gen.Add(gen);
-            AddCandidate(firstImpact, !particle.IsPhoton, genIndex, particle.Eta, particle.Phi);
-            _tracks.Add(track);
+            AddCandidate(firstImpact, genIndex, track, particle.Eta, particle.Phi);
         }
 
         /// <summary>
@@ -202,11 +195,11 @@ public sealed class EventSimulator : IDisposable
                 remaining -= share;
                 _impacts.Add(new Impact(share, eta + 0.03 * random.NextGaussian(), Kinematics.WrapPhi(phi + 0.03 * random.NextGaussian()), true));
             }
-            AddCandidate(firstImpact, true, -1, eta, phi);
-            _tracks.Add((pt * random.Uniform(0.2, 1.5), pt * random.Uniform(0.2, 1.5), random.Bernoulli(0.5) ? 1 : -1));
+            var track = new TrueTrack(pt * random.Uniform(0.2, 1.5), pt * random.Uniform(0.2, 1.5), random.Bernoulli(0.5) ? 1 : -1);
+            AddCandidate(firstImpact, -1, track, eta, phi);
         }
 
-        private void AddCandidate(int firstImpact, bool electron, int genIndex, double eta, double phi)
+        private void AddCandidate(int firstImpact, int genIndex, TrueTrack track, double eta, double phi)
         {
             // Look for the cluster around the most energetic impact the particle produced.
             double best = -1;
@@ -218,19 +211,14 @@ public sealed class EventSimulator : IDisposable
                     (eta, phi) = (_impacts[i].Eta, _impacts[i].Phi);
                 }
             }
-            _candidates.Add(new Candidate(eta, phi, electron, genIndex));
+            _candidates.Add(new Candidate(eta, phi, genIndex, track));
         }
 
         private void Reconstruct(SimulatedEvent target, int pileup, ref RandomStream random)
         {
             SimulationSettings settings = _owner._settings;
-            for (int c = 0; c < _candidates.Count; c++)
+            foreach (Candidate candidate in _candidates)
             {
-                Candidate candidate = _candidates[c];
-                if (candidate.ImpactEta is double.NaN || _owner._geometry.RingAt(candidate.ImpactEta) < 0)
-                {
-                    continue;
-                }
                 if (_reconstructor.FindSeed(candidate) is not (int ring, int phi))
                 {
                     continue;
@@ -249,8 +237,7 @@ public sealed class EventSimulator : IDisposable
                 }
                 else
                 {
-                    (double ptVertex, double ptCalorimeter, int charge) = _tracks[c];
-                    MeasureTrack(ref o, ptVertex, ptCalorimeter, charge, seedClusterEta, candidate, target, fake, ref random);
+                    MeasureTrack(ref o, seedClusterEta, candidate, target, fake, ref random);
                 }
                 o.Pt = (float)(o.Energy * GlobalEnergyCorrection / Math.Cosh(o.Eta));
                 double isolationPt = (fake ? random.Exponential(6) : random.Exponential(0.5)) + 0.02 * pileup * random.NextDouble();
@@ -277,9 +264,9 @@ public sealed class EventSimulator : IDisposable
         /// direction with 0.5 mrad, p_out after the brem with 5%; matching to the cluster: Δη to the
         /// seed cluster, Δφ between the supercluster and the track extrapolated without energy loss.
         /// </summary>
-        private static void MeasureTrack(ref RecoObject o, double ptVertex, double ptCalorimeter, int charge,
-            double seedClusterEta, Candidate candidate, SimulatedEvent target, bool fake, ref RandomStream random)
+        private static void MeasureTrack(ref RecoObject o, double seedClusterEta, Candidate candidate, SimulatedEvent target, bool fake, ref RandomStream random)
         {
+            (double ptVertex, double ptCalorimeter, int charge) = candidate.Track;
             double eta, phi;
             if (fake)
             {

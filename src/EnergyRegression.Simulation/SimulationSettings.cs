@@ -132,30 +132,38 @@ public sealed record SimulationSettings
     /// <summary>Checks the settings; the message names the offending setting.</summary>
     public void Validate()
     {
-        Require(EnergyRange.Low > 0 && EnergyRange.High >= EnergyRange.Low, "energy range must satisfy 0 < low ≤ high");
-        Require(PtRange is null || (PtRange.Value.Low > 0 && PtRange.Value.High >= PtRange.Value.Low), "pt range must satisfy 0 < low ≤ high");
-        Require(EtaRange.High >= EtaRange.Low && Math.Abs(EtaRange.Low) < 5 && Math.Abs(EtaRange.High) < 5, "eta range must satisfy low ≤ high, both within ±5");
-        Require(PhiRange.High >= PhiRange.Low, "phi range must satisfy low ≤ high");
-        Require(ZMassRange.Low > 0 && ZMassRange.High > ZMassRange.Low, "Z mass range must satisfy 0 < low < high");
-        Require(FakeElectronRate >= 0 && FakeElectronRate <= 10, "fake electron rate must be in [0, 10]");
-        Require(WindowSize is >= 5 and <= 128, "window size must be between 5 and 128");
-        Require(StochasticTerm is >= 0 and < 1, "stochastic term must be in [0, 1)");
-        Require(ConstantTerm is >= 0 and < 1, "constant term must be in [0, 1)");
-        Require(NoisePerCrystal >= 0 && EndcapNoisePerCrystal >= 0, "noise must not be negative");
-        Require(CrystalThreshold >= 0, "crystal threshold must not be negative");
-        Require(DeadFraction is >= 0 and < 0.5, "dead fraction must be in [0, 0.5)");
-        Require(McMiscalibration is >= 0 and < 0.5 && DataMiscalibration is >= 0 and < 0.5, "miscalibration spreads must be in [0, 0.5)");
-        Require(DataScale is > 0.5 and < 2, "data scale must be in (0.5, 2)");
-        Require(DataSmearing is >= 0 and < 0.5, "data smearing must be in [0, 0.5)");
-        Require(Pileup is >= 0 and <= 300, "pileup must be in [0, 300]");
-        Require(TrackerMaterialScale is >= 0 and <= 5, "tracker material scale must be in [0, 5]");
+        (string Setting, string Problem) first = Problems().FirstOrDefault();
+        if (first.Problem is not null)
+        {
+            throw new ArgumentException(first.Problem);
+        }
     }
 
-    private static void Require(bool condition, string message)
+    /// <summary>Every setting out of range: the property's name and what is wrong with it.</summary>
+    public IEnumerable<(string Setting, string Problem)> Problems()
     {
-        if (!condition)
-        {
-            throw new ArgumentException(message);
-        }
+        (string Setting, bool Valid, string Problem)[] checks =
+        [
+            (nameof(EnergyRange), EnergyRange.Low > 0 && EnergyRange.High >= EnergyRange.Low, "energy range must satisfy 0 < low ≤ high"),
+            (nameof(PtRange), PtRange is null || (PtRange.Value.Low > 0 && PtRange.Value.High >= PtRange.Value.Low), "pt range must satisfy 0 < low ≤ high"),
+            (nameof(EtaRange), EtaRange.High >= EtaRange.Low && Math.Abs(EtaRange.Low) < 5 && Math.Abs(EtaRange.High) < 5, "eta range must satisfy low ≤ high, both within ±5"),
+            (nameof(PhiRange), PhiRange.High >= PhiRange.Low, "phi range must satisfy low ≤ high"),
+            (nameof(ZMassRange), ZMassRange.Low > 0 && ZMassRange.High > ZMassRange.Low, "Z mass range must satisfy 0 < low < high"),
+            (nameof(FakeElectronRate), FakeElectronRate >= 0 && FakeElectronRate <= 10, "fake electron rate must be in [0, 10]"),
+            (nameof(WindowSize), WindowSize is >= 5 and <= 128, "window size must be between 5 and 128"),
+            (nameof(StochasticTerm), StochasticTerm is >= 0 and < 1, "stochastic term must be in [0, 1)"),
+            (nameof(ConstantTerm), ConstantTerm is >= 0 and < 1, "constant term must be in [0, 1)"),
+            (nameof(NoisePerCrystal), NoisePerCrystal >= 0, "noise must not be negative"),
+            (nameof(EndcapNoisePerCrystal), EndcapNoisePerCrystal >= 0, "noise must not be negative"),
+            (nameof(CrystalThreshold), CrystalThreshold >= 0, "crystal threshold must not be negative"),
+            (nameof(DeadFraction), DeadFraction is >= 0 and < 0.5, "dead fraction must be in [0, 0.5)"),
+            (nameof(McMiscalibration), McMiscalibration is >= 0 and < 0.5, "miscalibration spreads must be in [0, 0.5)"),
+            (nameof(DataMiscalibration), DataMiscalibration is >= 0 and < 0.5, "miscalibration spreads must be in [0, 0.5)"),
+            (nameof(DataScale), DataScale is > 0.5 and < 2, "data scale must be in (0.5, 2)"),
+            (nameof(DataSmearing), DataSmearing is >= 0 and < 0.5, "data smearing must be in [0, 0.5)"),
+            (nameof(Pileup), Pileup is >= 0 and <= 300, "pileup must be in [0, 300]"),
+            (nameof(TrackerMaterialScale), TrackerMaterialScale is >= 0 and <= 5, "tracker material scale must be in [0, 5]"),
+        ];
+        return checks.Where(c => !c.Valid).Select(c => (c.Setting, c.Problem));
     }
 }

@@ -101,9 +101,13 @@ internal sealed class CalorimeterGeometry
 
     public ref readonly CrystalRing Ring(int ring) => ref _rings[ring];
 
-    /// <summary>The ring containing η, or −1 outside the crystals (beyond the acceptance or in the EB/EE transition).</summary>
+    /// <summary>The ring containing η, or −1 outside the crystals (beyond the acceptance, in the EB/EE transition, NaN).</summary>
     public int RingAt(double eta)
     {
+        if (double.IsNaN(eta))
+        {
+            return -1;
+        }
         if (Math.Abs(eta) < BarrelEtaMax)
         {
             int i = (int)Math.Floor(eta / BarrelDeltaEta) + BarrelRingsPerSide;

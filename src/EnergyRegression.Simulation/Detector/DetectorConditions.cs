@@ -18,7 +18,7 @@ internal sealed class DetectorConditions
         _dead = new bool[count];
         _response = new float[count];
         ulong seed = (ulong)(uint)settings.DetectorSeed;
-        // Both maps are always drawn, from different keys, so the MC map does not depend on the mode.
+        // MC and data maps come from different keys: each is the same whatever else the settings say.
         ulong deadKey = Hash.Mix(seed ^ 0xDEAD);
         ulong mapKey = Hash.Mix(seed ^ (settings.Mode == SimulationMode.Mc ? 0x3C0UL : 0xDA7AUL));
         double spread = settings.Mode == SimulationMode.Mc ? settings.McMiscalibration : settings.DataMiscalibration;

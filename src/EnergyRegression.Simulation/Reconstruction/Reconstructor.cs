@@ -3,8 +3,11 @@ using EnergyRegression.Simulation.Detector;
 
 namespace EnergyRegression.Simulation.Reconstruction;
 
-/// <summary>Where to look for an object's cluster, and what made it.</summary>
-internal readonly record struct Candidate(double ImpactEta, double ImpactPhi, bool Electron, int GenIndex);
+/// <summary>The true track of an electron (or of a fake's charged hadron): pT at the vertex and at the calorimeter, charge.</summary>
+internal readonly record struct TrueTrack(double PtVertex, double PtCalorimeter, int Charge);
+
+/// <summary>Where to look for an object's cluster, and what made it: the true particle (−1 for a fake) and its track.</summary>
+internal readonly record struct Candidate(double ImpactEta, double ImpactPhi, int GenIndex, TrueTrack Track);
 
 /// <summary>
 /// Builds electron/photon clusters from the crystal readout, in the manner of CMS's barrel
@@ -34,6 +37,7 @@ internal sealed class Reconstructor(Readout readout)
         int phi0 = CalorimeterGeometry.PhiIndexAt(candidate.ImpactPhi);
         float best = SeedThreshold;
         (int, int)? seed = null;
+        Span<float> row = stackalloc float[5];
         for (int dr = -2; dr <= 2; dr++)
         {
             int ring = ring0 + dr;
@@ -41,14 +45,13 @@ internal sealed class Reconstructor(Readout readout)
             {
                 continue;
             }
-            for (int dc = -2; dc <= 2; dc++)
+            readout.ReadRow(ring, phi0 - 2, row);
+            for (int dc = 0; dc < 5; dc++)
             {
-                int phi = CalorimeterGeometry.WrapPhi(phi0 + dc);
-                float e = readout.Measured(ring, phi);
-                if (e > best)
+                if (row[dc] > best)
                 {
-                    best = e;
-                    seed = (ring, phi);
+                    best = row[dc];
+                    seed = (ring, CalorimeterGeometry.WrapPhi(phi0 - 2 + dc));
                 }
             }
         }

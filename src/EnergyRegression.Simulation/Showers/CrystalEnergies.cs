@@ -15,16 +15,12 @@ internal sealed class CrystalEnergies(int crystalCount)
 
     public void Add(int crystal, float energy)
     {
+        // A crystal whose sum returns to exactly 0 may be listed twice; clearing it twice is harmless.
         if (_energy[crystal] == 0)
         {
             _touched.Add(crystal);
         }
         _energy[crystal] += energy;
-        if (_energy[crystal] == 0)
-        {
-            // Keep "touched" meaning non-zero-or-listed: a value cancelled to 0 stays listed once.
-            _energy[crystal] = float.Epsilon;
-        }
     }
 
     public void Clear()

@@ -147,15 +147,16 @@ internal sealed class ShowerModel
         double v0 = Math.Clamp(phiOffset / CalorimeterGeometry.DeltaPhi, 0, 1);
         double crystalsPerMoliere = LateralScale * MoliereRadiusCm / hitRing.CrystalSizeCm;
 
-        const int Span = 2 * HalfWidth + 1;
-        // Cell edges in crystal widths from the shower axis; gap strips become cells of their own (owner −1).
-        Span<double> xEdges = stackalloc double[3 * Span + 1];
-        Span<int> xOwner = stackalloc int[3 * Span];
+        // Cell edges in crystal widths from the shower axis; gap strips become cells of their own, so a
+        // side of 2·HalfWidth + 1 crystals has at most twice that many cells.
+        const int MaxCells = 2 * (2 * HalfWidth + 1);
+        Span<double> xEdges = stackalloc double[MaxCells + 1];
+        Span<int> xOwner = stackalloc int[MaxCells];
         bool soft = energy < SoftShowerEnergy;
         int halfWidth = soft ? 2 : HalfWidth;
         int xCells = BuildEtaEdges(ring, hitRing.Subdetector, u0, halfWidth, xEdges, xOwner);
-        Span<double> yEdges = stackalloc double[3 * Span + 1];
-        Span<int> yOwner = stackalloc int[3 * Span];
+        Span<double> yEdges = stackalloc double[MaxCells + 1];
+        Span<int> yOwner = stackalloc int[MaxCells];
         int yCells = BuildPhiEdges(phiIndex, hitRing.Subdetector, v0, halfWidth, yEdges, yOwner);
 
         Span<double> fractions = stackalloc double[xCells * yCells];
