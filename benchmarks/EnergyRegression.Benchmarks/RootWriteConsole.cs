@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Globalization;
 using EnergyRegression.Root;
 using EnergyRegression.Root.Compression;
@@ -40,8 +39,8 @@ public static class RootWriteConsole
             })
             {
                 string path = Path.Combine(dir, $"{codec}-{level}.root");
-                double write = Best(repeats, () => Write(data, path, codec, level));
-                double codecOnly = codec == RootCompression.None ? 0 : Best(repeats, () =>
+                double write = Timing.BestSeconds(repeats, () => Write(data, path, codec, level));
+                double codecOnly = codec == RootCompression.None ? 0 : Timing.BestSeconds(repeats, () =>
                 {
                     foreach (byte[] b in baskets)
                     {
@@ -59,19 +58,6 @@ public static class RootWriteConsole
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static double Best(int repeats, Action action)
-    {
-        action();
-        double best = double.MaxValue;
-        for (int i = 0; i < repeats; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
-        }
-        return best;
     }
 
     private static void Write(Tree data, string path, RootCompression codec, int level)

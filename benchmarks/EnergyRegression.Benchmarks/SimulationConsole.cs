@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using EnergyRegression.Simulation;
 
@@ -29,37 +28,24 @@ internal static class SimulationConsole
         foreach ((string name, SimulationSettings settings) in cases)
         {
             using var simulator = new EventSimulator(settings);
-            double single = Best(repeats, () => Simulate(simulator, Events, 1));
-            double all = Best(repeats, () => Simulate(simulator, Events, Environment.ProcessorCount));
+            double single = Events / Timing.BestSeconds(repeats, () => Simulate(simulator, Events, 1));
+            double all = Events / Timing.BestSeconds(repeats, () => Simulate(simulator, Events, Environment.ProcessorCount));
             Console.WriteLine($"{name,-52} {single,10:N0}/s {all,10:N0}/s");
         }
         return 0;
     }
 
-    private static double Best(int repeats, Func<double> measure)
+    /// <summary>Simulates <paramref name="count"/> events on <paramref name="threads"/> threads (the last takes the remainder).</summary>
+    private static void Simulate(EventSimulator simulator, int count, int threads)
     {
-        measure(); // warm-up: tiered JIT, tables
-        double best = 0;
-        for (int i = 0; i < repeats; i++)
-        {
-            best = Math.Max(best, measure());
-        }
-        return best;
-    }
-
-    /// <summary>Events per second simulating <paramref name="count"/> events on <paramref name="threads"/> threads.</summary>
-    private static double Simulate(EventSimulator simulator, int count, int threads)
-    {
-        var stopwatch = Stopwatch.StartNew();
         int chunk = count / threads;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             var ev = new SimulatedEvent();
-            for (int i = t * chunk; i < (t + 1) * chunk; i++)
+            for (int i = t * chunk; i < (t == threads - 1 ? count : (t + 1) * chunk); i++)
             {
                 simulator.Simulate(i, ev);
             }
         });
-        return chunk * threads / stopwatch.Elapsed.TotalSeconds;
     }
 }
