@@ -105,15 +105,18 @@ internal sealed class Tracker
         double sinhEta = Math.Sinh(eta);
         double coshEta = Math.Cosh(eta);
         var start = new HelixState(radius * Math.Cos(phi), radius * Math.Sin(phi), phi, radius * sinhEta, sinhEta);
-        foreach ((double legEnergy, int charge) in new[] { (energy * share, 1), (energy * (1 - share), -1) })
-        {
-            HelixState leg = start;
-            if (legEnergy > 0.02 && leg.StepTo(double.PositiveInfinity, legEnergy / coshEta, charge))
-            {
-                impacts.Add(new Impact(legEnergy, leg.Eta, leg.Phi, false));
-            }
-        }
+        AddLeg(start, energy * share, 1, coshEta, impacts);
+        AddLeg(start, energy * (1 - share), -1, coshEta, impacts);
         return true;
+    }
+
+    /// <summary>A conversion leg bending from the conversion point to the calorimeter.</summary>
+    private static void AddLeg(HelixState leg, double energy, int charge, double coshEta, List<Impact> impacts)
+    {
+        if (energy > 0.02 && leg.StepTo(double.PositiveInfinity, energy / coshEta, charge))
+        {
+            impacts.Add(new Impact(energy, leg.Eta, leg.Phi, false));
+        }
     }
 
     /// <summary>
