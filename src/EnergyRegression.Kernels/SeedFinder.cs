@@ -2,7 +2,10 @@ using System.Numerics.Tensors;
 
 namespace EnergyRegression.Kernels;
 
-/// <summary>Finding the seed (the crystal of maximum energy) of a window.</summary>
+/// <summary>
+/// Finding the seed (the crystal of maximum energy) of a window or of a sparse hit list (pass the hits'
+/// energies: the index is the hit's), and the second-highest energy (e2nd).
+/// </summary>
 public static class SeedFinder
 {
     /// <summary>Index of the first maximum of <paramref name="energies"/> (−1 when empty), vectorised by TensorPrimitives.</summary>
@@ -38,5 +41,42 @@ public static class SeedFinder
         {
             seeds[i] = IndexOfMax(windows.Slice(i * windowLength, windowLength));
         }
+    }
+
+    /// <summary>
+    /// e2nd: the largest value once the first maximum is taken out (so a tie gives the maximum again);
+    /// −∞ when there are fewer than two values. Two vectorised passes either side of the maximum.
+    /// </summary>
+    public static float SecondLargest(ReadOnlySpan<float> energies)
+    {
+        if (energies.Length < 2)
+        {
+            return float.NegativeInfinity;
+        }
+        int seed = IndexOfMax(energies);
+        ReadOnlySpan<float> before = energies[..seed], after = energies[(seed + 1)..];
+        float second = before.IsEmpty ? float.NegativeInfinity : TensorPrimitives.Max(before);
+        return after.IsEmpty ? second : Math.Max(second, TensorPrimitives.Max(after));
+    }
+
+    /// <summary>The scalar reference of <see cref="SecondLargest"/>: one pass keeping the two largest.</summary>
+    public static float SecondLargestReference(ReadOnlySpan<float> energies)
+    {
+        float first = float.NegativeInfinity, second = float.NegativeInfinity;
+        bool any = false;
+        foreach (float e in energies)
+        {
+            if (!any || e > first || float.IsNaN(e) && !float.IsNaN(first))
+            {
+                second = any ? first : second;
+                first = e;
+                any = true;
+            }
+            else
+            {
+                second = Math.Max(second, e);
+            }
+        }
+        return second;
     }
 }
