@@ -96,6 +96,7 @@ public sealed class QuickstartTests
     [InlineData("configs/quickstart.yaml")]
     [InlineData("configs/zee-preselection.yaml")]
     [InlineData("configs/simulate-zee.yaml")]
+    [InlineData("configs/simulate-features.yaml")]
     public void Shipped_configs_validate(string config)
     {
         using var work = new TempDirectory();
@@ -111,5 +112,20 @@ public sealed class QuickstartTests
         Tool.Result result = Tool.Run(work.Path, "run", Path.Combine(Tool.RepoRoot, "configs", "zee-preselection.yaml"));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(File.Exists(work.File("out/zee-preselection/events.jsonl")));
+    }
+
+    [Fact]
+    public void Simulate_features_config_writes_windows_shapes_and_normalised_columns()
+    {
+        using var work = new TempDirectory();
+        Tool.Result result = Tool.Run(work.Path, "run", Path.Combine(Tool.RepoRoot, "configs", "simulate-features.yaml"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Tool.Result inspect = Tool.Run(work.Path, "inspect", work.File("out/simulate-features/electrons.root"));
+        Assert.True(inspect.ExitCode == 0, inspect.ToString());
+        foreach (string branch in new[] { "Electron_window28x28 ", "Electron_window28x28Norm ", "Electron_e2x5Max ", "Electron_sieie ", "Electron_phiSin ", "Electron_phiCos ", "Electron_energyNorm " })
+        {
+            Assert.Contains(branch, inspect.Stdout, StringComparison.Ordinal);
+        }
+        Assert.Contains("float32[nElectron][28][28]", inspect.Stdout, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,25 @@
+using EnergyRegression.Data;
+using EnergyRegression.Plugins.Simulation;
+
+namespace EnergyRegression.Plugins.Features.Tests;
+
+/// <summary>Batches from the built-in simulator, the realistic input of the kernel stages.</summary>
+internal static class SimulatedBatches
+{
+    /// <summary>All events of one simulate run in a single batch (the caller disposes it).</summary>
+    public static EventBatch Read(SimulateReaderConfig config)
+    {
+        config.Validate();
+        using var reader = new SimulateReader(config);
+        return reader.ReadBatches((int)config.Events, CancellationToken.None).Single();
+    }
+
+    /// <summary>Z → ee with pile-up: two electrons and fakes per event, 32 × 32 windows.</summary>
+    public static EventBatch Zee(int events = 400) => Read(new SimulateReaderConfig { Process = "zee", Events = events, Seed = 5, Pileup = 20 });
+
+    /// <summary>A particle gun (one electron per event) in the φ range given, e.g. across the iφ = 360 | 1 seam.</summary>
+    public static EventBatch Gun(double[] phi, double[] eta, int events = 300) => Read(new SimulateReaderConfig
+    {
+        Process = "particle-gun", Events = events, Seed = 9, Particle = "e-", Energy = [20, 200], Phi = phi, Eta = eta,
+    });
+}
