@@ -9,6 +9,7 @@ public static class Program
     /// any BenchmarkDotNet option works (<c>--list flat</c>, <c>--filter '*Json*'</c>, ...).
     /// <c>-- root-write [REPEATS]</c> prints ROOT write throughput per codec against the codec alone (<see cref="RootWriteConsole"/>).
     /// <c>-- simulate [REPEATS]</c> prints the simulator's events per second (<see cref="SimulationConsole"/>).
+    /// <c>-- --filter '*' --job dry</c> runs everything once (benchmarks/dry-run.sh, part of CI); the exit code is 1 when a benchmark failed.
     /// <c>-- root-read ...</c> runs the quick ROOT read pass of <c>benchmarks/root-read.sh</c> instead (<see cref="RootReadConsole"/>).
     /// </summary>
     public static int Main(string[] args)
@@ -25,7 +26,9 @@ public static class Program
         {
             return SimulationConsole.Run(args[1..]);
         }
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-        return 0;
+        // A benchmark that fails (setup throws, a run crashes) must fail the CI dry run too.
+        IEnumerable<BenchmarkDotNet.Reports.Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+        return failed ? 1 : 0;
     }
 }

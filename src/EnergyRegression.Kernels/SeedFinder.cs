@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace EnergyRegression.Kernels;
 
@@ -8,8 +11,21 @@ namespace EnergyRegression.Kernels;
 /// </summary>
 public static class SeedFinder
 {
-    /// <summary>Index of the first maximum of <paramref name="energies"/> (−1 when empty), vectorised by TensorPrimitives.</summary>
-    public static int IndexOfMax(ReadOnlySpan<float> energies) => energies.IsEmpty ? -1 : TensorPrimitives.IndexOfMax(energies);
+    /// <summary>
+    /// Index of the first maximum of <paramref name="energies"/> (−1 when empty). Two streaming passes, the
+    /// maximum (TensorPrimitives) then the first element equal to it (vector compares): several times faster
+    /// than TensorPrimitives.IndexOfMax, which carries indices through every step. Ties, ±0 (equal) and NaN
+    /// (the first NaN wins) as in <see cref="IndexOfMaxReference"/>.
+    /// </summary>
+    public static int IndexOfMax(ReadOnlySpan<float> energies)
+    {
+        if (energies.IsEmpty)
+        {
+            return -1;
+        }
+        float max = TensorPrimitives.Max(energies);
+        return float.IsNaN(max) ? IndexOfNaN(energies) : IndexOfEqual(energies, max);
+    }
 
     /// <summary>The scalar reference of <see cref="IndexOfMax(ReadOnlySpan{float})"/>: the first index holding the largest value (NaN counts as largest, as in TensorPrimitives).</summary>
     public static int IndexOfMaxReference(ReadOnlySpan<float> energies)
@@ -78,5 +94,44 @@ public static class SeedFinder
             }
         }
         return second;
+    }
+
+    /// <summary>The first index holding <paramref name="value"/> (which is in the span), 8 compares at a time.</summary>
+    private static int IndexOfEqual(ReadOnlySpan<float> values, float value)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<float>.Count)
+        {
+            ref float start = ref MemoryMarshal.GetReference(values);
+            var target = Vector256.Create(value);
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                uint matches = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i), target).ExtractMostSignificantBits();
+                if (matches != 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(matches);
+                }
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            if (values[i] == value)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int IndexOfNaN(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 }

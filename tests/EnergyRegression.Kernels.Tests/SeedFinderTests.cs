@@ -25,6 +25,22 @@ public class SeedFinderTests
     }
 
     [Fact]
+    public void Signed_zeros_tie_and_the_first_NaN_wins_in_both_implementations()
+    {
+        var random = new Random(11);
+        for (int length = 1; length <= 80; length++)
+        {
+            float[] values = [.. Enumerable.Range(0, length).Select(_ => random.Next(3) switch { 0 => -0f, 1 => 0f, _ => -1f })];
+            Assert.Equal(SeedFinder.IndexOfMaxReference(values), SeedFinder.IndexOfMax(values));
+            values[random.Next(length)] = float.NaN;
+            values[random.Next(length)] = float.NaN;
+            Assert.Equal(SeedFinder.IndexOfMaxReference(values), SeedFinder.IndexOfMax(values));
+        }
+        Assert.Equal(0, SeedFinder.IndexOfMax([-0f, 0f]));
+        Assert.Equal(1, SeedFinder.IndexOfMax([1f, float.NaN, 2f, float.NaN]));
+    }
+
+    [Fact]
     public void Ties_go_to_the_first_index_and_an_empty_window_has_none()
     {
         Assert.Equal(1, SeedFinder.IndexOfMax([0f, 5f, 5f, 1f]));

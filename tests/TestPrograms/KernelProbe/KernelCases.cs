@@ -83,13 +83,17 @@ public static class KernelCases
     {
         foreach (ShowerShapeVariable variable in Enum.GetValues<ShowerShapeVariable>())
         {
-            bool moment = variable is ShowerShapeVariable.SigmaIEtaIEta or ShowerShapeVariable.SigmaIPhiIPhi
-                or ShowerShapeVariable.CentroidEta or ShowerShapeVariable.CentroidPhi;
             float[] row = shapes.AsSpan((int)variable * n, n).ToArray();
-            // Centroids are near 0 for symmetric showers: an absolute slack of 2e-5 crystals next to the relative one.
-            outputs.Add(moment
-                ? new KernelOutput($"{variable} {tag}", row, MomentTolerance, 2e-5 * (variable.ToString().StartsWith("Centroid", StringComparison.Ordinal) ? 1 : ShowerShapes.CrystalEta))
-                : new KernelOutput($"{variable} {tag}", row));
+            // Moments come from float vector logs: relative 2e-5, plus an absolute 2e-5 crystals (× 0.0174 for the
+            // widths, quoted in η) for centroids near 0. Everything else is bit-identical.
+            outputs.Add(variable switch
+            {
+                ShowerShapeVariable.SigmaIEtaIEta or ShowerShapeVariable.SigmaIPhiIPhi =>
+                    new KernelOutput($"{variable} {tag}", row, MomentTolerance, 2e-5 * ShowerShapes.CrystalEta),
+                ShowerShapeVariable.CentroidEta or ShowerShapeVariable.CentroidPhi =>
+                    new KernelOutput($"{variable} {tag}", row, MomentTolerance, 2e-5),
+                _ => new KernelOutput($"{variable} {tag}", row),
+            });
         }
     }
 

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Every benchmark of the suite once, with BenchmarkDotNet's dry job: proves the benchmarks still build,
+# set up and run (CI calls this), measures nothing. Takes a few minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet run -c Release --project benchmarks/EnergyRegression.Benchmarks -- --filter '*' --job dry "$@"
