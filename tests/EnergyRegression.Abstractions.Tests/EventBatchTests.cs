@@ -79,6 +79,28 @@ public sealed class EventBatchTests
     }
 
     [Fact]
+    public void A_selection_can_add_a_collection_mask_its_objects_and_record_cuts()
+    {
+        // What tag-and-probe does: the mask exists before the new collection; its objects are masked afterwards.
+        using EventBatch batch = Sample();
+        var mask = new SelectionMask(batch);
+        batch.AddCollection("Probe", [1, 0, 2, 1]);
+        Column<float> tagPt = batch.AddObjectColumn<float>("Probe", "Tag_pt");
+        new float[] { 5, 6, 7, 8 }.CopyTo(tagPt.Values);
+        mask.Objects("Probe")[1] = false;
+        mask.Events[0] = false;
+        mask.RecordCut(new CutCount("pairs", "Probe", 4, 3, 4, 3));
+        mask.ApplyTo(batch);
+
+        Assert.Equal([101L, 102, 103], batch.GetColumn<long>("event").Values.ToArray());
+        Assert.Equal([0, 0, 1, 2], batch.GetCollection("Probe").Offsets.ToArray());
+        Assert.Equal([7f, 8f], tagPt.Values.ToArray());
+        Assert.Equal("Probe", tagPt.Collection);
+        Assert.Equal([new CutCount("pairs", "Probe", 4, 3, 4, 3)], mask.Cuts);
+        Assert.Throws<ArgumentException>(() => mask.RecordCut(new CutCount("", null, 0, 0, 0, 0)));
+    }
+
+    [Fact]
     public void Errors_name_what_exists()
     {
         using EventBatch batch = Sample();

@@ -11,6 +11,7 @@ public sealed class SelectionMask
     private readonly EventBatch _batch;
     private readonly bool[] _events;
     private readonly Dictionary<string, bool[]> _objects = new(StringComparer.Ordinal);
+    private readonly List<CutCount> _cuts = [];
 
     /// <summary>Creates an all-kept mask for <paramref name="batch"/>.</summary>
     public SelectionMask(EventBatch batch)
@@ -37,6 +38,19 @@ public sealed class SelectionMask
 
     /// <summary>The collections whose object mask was requested.</summary>
     public IEnumerable<string> MaskedCollections => _objects.Keys;
+
+    /// <summary>
+    /// Reports one cut of this selection for the cut flow (optional: the step's own in/out counts are always
+    /// kept). Report the same cuts in the same order for every batch, even when nothing enters them.
+    /// </summary>
+    public void RecordCut(CutCount count)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(count.Cut);
+        _cuts.Add(count);
+    }
+
+    /// <summary>The cuts reported for this batch, in order.</summary>
+    public IReadOnlyList<CutCount> Cuts => _cuts;
 
     /// <summary>Applies the masks to the batch: objects first, then events.</summary>
     public void ApplyTo(EventBatch batch)

@@ -15,6 +15,12 @@ internal static class Summary
         {
             string objects = string.Join("; ", step.Objects.Select(o => $"{o.Key} {o.Value.In:N0} → {o.Value.Out:N0}"));
             table.AddRow(Markup.Escape(step.Name), step.Kind, $"{step.EventsIn:N0}", $"{step.EventsOut:N0}", Markup.Escape(objects));
+            foreach (CutFlowCut cut in step.Cuts)
+            {
+                // A selection's own cuts, indented under its row: the same columns, objects of one collection.
+                string cutObjects = cut.Collection is null ? "" : $"{cut.Collection} {cut.ObjectsIn:N0} → {cut.ObjectsOut:N0}";
+                table.AddRow(Markup.Escape("  · " + cut.Name), "cut", $"{cut.EventsIn:N0}", $"{cut.EventsOut:N0}", Markup.Escape(cutObjects));
+            }
         }
         Plain.Console.Write(table);
         double seconds = Math.Max(loop.Elapsed.TotalSeconds, 1e-9);

@@ -144,6 +144,7 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
             s.EventsIn,
             s.EventsOut,
             Objects = s.Objects.ToDictionary(o => o.Key, o => new { o.Value.In, o.Value.Out }),
+            Cuts = s.Cuts.Select(c => new { c.Name, c.Collection, c.EventsIn, c.EventsOut, c.ObjectsIn, c.ObjectsOut }),
         }),
     };
 

@@ -257,6 +257,7 @@ public sealed class EventLoop(Chain chain, IProgressDisplay progress)
     private static BatchCounts RunStage(ChainStep step, CutFlowStep row, EventBatch batch, BatchCounts before)
     {
         long firstEntry = batch.FirstEntry;
+        IReadOnlyList<CutCount>? cuts = null;
         try
         {
             switch (step.Instance)
@@ -265,6 +266,7 @@ public sealed class EventLoop(Chain chain, IProgressDisplay progress)
                     var mask = new SelectionMask(batch);
                     selection.Select(batch, mask);
                     mask.ApplyTo(batch);
+                    cuts = mask.Cuts;
                     break;
                 case IFeature feature:
                     feature.Compute(batch);
@@ -281,7 +283,7 @@ public sealed class EventLoop(Chain chain, IProgressDisplay progress)
             throw step.Translate(e, $"processing the batch of input entries from {firstEntry}");
         }
         BatchCounts after = CutFlowStep.Count(batch);
-        row.Record(before, after);
+        row.Record(before, after, cuts);
         return after;
     }
 }

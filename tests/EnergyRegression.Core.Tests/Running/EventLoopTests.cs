@@ -78,6 +78,24 @@ public sealed class EventLoopTests
     }
 
     [Fact]
+    public async Task Cuts_a_selection_reports_are_summed_over_batches_in_the_order_reported()
+    {
+        var reader = new SyntheticReader(events: 1_000);
+        EventLoopResult result = await Run(reader, [new EvenEventsWithCuts()], new RecordingWriter(), new EventLoopOptions { BatchSize = 64, Threads = 3 });
+
+        CutFlowStep step = result.CutFlow.Steps[1];
+        Assert.Equal(["first electron", "even event"], step.Cuts.Select(c => c.Name));
+        // Events with e % 3 != 0 have electrons (666 of 1000); each keeps its first one; no event is dropped by it.
+        int withElectrons = Enumerable.Range(0, 1_000).Count(e => e % 3 != 0);
+        CutFlowCut first = step.Cuts[0];
+        Assert.Equal(("Electron", (long)withElectrons, (long)withElectrons, 999L, (long)withElectrons),
+            (first.Collection, first.EventsIn, first.EventsOut, first.ObjectsIn, first.ObjectsOut));
+        CutFlowCut even = step.Cuts[1];
+        Assert.Equal(((string?)null, 1_000L, 500L, 0L, 0L), (even.Collection, even.EventsIn, even.EventsOut, even.ObjectsIn, even.ObjectsOut));
+        Assert.Empty(result.CutFlow.Steps[0].Cuts);
+    }
+
+    [Fact]
     public async Task Max_events_truncates_the_input()
     {
         var writer = new RecordingWriter();

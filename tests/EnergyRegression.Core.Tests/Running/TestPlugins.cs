@@ -154,6 +154,26 @@ internal sealed class EvenEventsWithFirstElectron : ISelection
     }
 }
 
+/// <summary>Like <see cref="EvenEventsWithFirstElectron"/>, reporting its two cuts for the cut flow.</summary>
+[Plugin("even-with-cuts")]
+internal sealed class EvenEventsWithCuts : ISelection
+{
+    public void Select(EventBatch batch, SelectionMask mask)
+    {
+        ObjectCollection electrons = batch.GetCollection("Electron");
+        int withElectrons = Enumerable.Range(0, batch.EventCount).Count(e => electrons.CountOf(e) > 0);
+        new EvenEventsWithFirstElectron().Select(batch, mask);
+        int firstElectrons = Enumerable.Range(0, batch.EventCount).Count(e => electrons.CountOf(e) > 0);
+        mask.RecordCut(new CutCount("first electron", "Electron", withElectrons, firstElectrons, electrons.TotalCount, firstElectrons));
+        int even = 0;
+        foreach (bool keep in mask.Events)
+        {
+            even += keep ? 1 : 0;
+        }
+        mask.RecordCut(new CutCount("even event", null, batch.EventCount, even, 0, 0));
+    }
+}
+
 [Plugin("throwing")]
 internal sealed class ThrowingStage(long atEntry) : IFeature
 {
