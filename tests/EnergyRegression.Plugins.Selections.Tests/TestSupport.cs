@@ -1,0 +1,83 @@
+using EnergyRegression.Data;
+using EnergyRegression.Physics;
+
+namespace EnergyRegression.Plugins.Selections.Tests;
+
+/// <summary>One hand-made electron.</summary>
+public sealed record Ele(double Pt, double Eta, double Phi, int Charge, int Id = 4, bool Trig = true);
+
+/// <summary>Builders of small batches and helpers to run a selection the way the event loop does.</summary>
+internal static class Batches
+{
+    /// <summary>Events of NanoAOD-style electrons: Electron_pt/eta/phi/charge/cutBased/trigMatch and an event number.</summary>
+    public static EventBatch Electrons(params Ele[][] events)
+    {
+        var batch = new EventBatch(events.Length);
+        Span<long> id = batch.AddEventColumn<long>("event").Values;
+        for (int e = 0; e < events.Length; e++)
+        {
+            id[e] = e;
+        }
+        batch.AddCollection("Electron", events.Select(e => e.Length).ToArray());
+        Ele[] all = events.SelectMany(e => e).ToArray();
+        Fill(batch, "Electron_pt", all.Select(x => (float)x.Pt));
+        Fill(batch, "Electron_eta", all.Select(x => (float)x.Eta));
+        Fill(batch, "Electron_phi", all.Select(x => (float)x.Phi));
+        Fill(batch, "Electron_charge", all.Select(x => x.Charge));
+        Fill(batch, "Electron_cutBased", all.Select(x => x.Id));
+        Fill(batch, "Electron_trigMatch", all.Select(x => x.Trig));
+        return batch;
+    }
+
+    private static void Fill<T>(EventBatch batch, string name, IEnumerable<T> values) where T : unmanaged
+    {
+        Span<T> target = batch.AddObjectColumn<T>("Electron", name).Values;
+        int i = 0;
+        foreach (T v in values)
+        {
+            target[i++] = v;
+        }
+    }
+
+    /// <summary>Runs a selection on a batch as the event loop does: fill the mask, then apply it.</summary>
+    public static SelectionMask Run(ISelection selection, EventBatch batch)
+    {
+        var mask = new SelectionMask(batch);
+        selection.Select(batch, mask);
+        mask.ApplyTo(batch);
+        return mask;
+    }
+
+    public static float[] Floats(EventBatch batch, string column) => batch.GetColumn<float>(column).Values.ToArray();
+
+    /// <summary>The massless pair mass of two electrons, from summed four-vectors (independent of the plugin's formula).</summary>
+    public static double Mass(Ele a, Ele b) =>
+        (LorentzVector.FromPtEtaPhiM((float)a.Pt, (float)a.Eta, (float)a.Phi, 0) + LorentzVector.FromPtEtaPhiM((float)b.Pt, (float)b.Eta, (float)b.Phi, 0)).M;
+
+    /// <summary>The per-event counts of a collection.</summary>
+    public static int[] Counts(EventBatch batch, string collection)
+    {
+        ObjectCollection c = batch.GetCollection(collection);
+        return Enumerable.Range(0, batch.EventCount).Select(c.CountOf).ToArray();
+    }
+}
+
+/// <summary>The shared ROOT test files (../shared/testdata/root from the repository root).</summary>
+internal static class TestFiles
+{
+    public static string RepoRoot { get; } = FindRoot();
+
+    public static string Zmumu => Path.Combine(RepoRoot, "..", "shared", "testdata", "root", "uproot-Zmumu.root");
+
+    public static string Hzz => Path.Combine(RepoRoot, "..", "shared", "testdata", "root", "uproot-HZZ.root");
+
+    private static string FindRoot()
+    {
+        DirectoryInfo? dir = new(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EnergyRegression.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("EnergyRegression.sln not found above " + AppContext.BaseDirectory);
+    }
+}
