@@ -46,6 +46,11 @@ public sealed class SimulateReader : IEventReader
     public IEnumerable<EventBatch> ReadBatches(int batchSize, CancellationToken cancellation)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (_config.DeadCrystalMap is { } mapPath)
+        {
+            // Written when events are read, not when the chain is built, so 'energyreg validate' writes nothing.
+            DeadCrystalMapFile.Write(mapPath, _simulator);
+        }
         long end = _config.FirstEvent + _config.Events;
         for (long start = _config.FirstEvent; start < end; start += batchSize)
         {

@@ -119,6 +119,11 @@ public sealed class SimulateReaderConfig : PluginConfig
     [Description("Store the truth (Gen collection, match index, true energy) in mc mode.")]
     public bool Truth { get; set; } = true;
 
+    /// <summary>Also write the detector's dead crystals to this JSON file (read by the quality selection's dead_crystal cut).</summary>
+    [Description("Also write the detector's dead crystals to this JSON file, {\"crystals\": [[ieta, iphi], ...]}, for the quality selection's dead_crystal cut (docs/selections.md).")]
+    [PathValue]
+    public string? DeadCrystalMap { get; set; }
+
     /// <summary>Threads simulating events (0 = one per core). The events do not depend on it.</summary>
     [Description("Threads simulating events (0 = one per core). The events do not depend on it.")]
     public int Threads { get; set; }

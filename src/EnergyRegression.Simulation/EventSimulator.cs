@@ -52,6 +52,20 @@ public sealed class EventSimulator : IDisposable
     /// <summary>Number of dead crystals of the detector.</summary>
     public int DeadCrystals => _conditions.DeadCount;
 
+    /// <summary>The dead crystals as CMS indices (iη = ±1 … ±85 in the barrel, ±86 … in the endcaps; iφ = 1 … 360), by crystal index.</summary>
+    public IReadOnlyList<(int IEta, int IPhi)> DeadCrystalIndices()
+    {
+        var dead = new List<(int IEta, int IPhi)>(_conditions.DeadCount);
+        for (int crystal = 0; crystal < _geometry.CrystalCount; crystal++)
+        {
+            if (_conditions.IsDead(crystal))
+            {
+                dead.Add((_geometry.Ring(crystal / CalorimeterGeometry.PhiCount).IEta, crystal % CalorimeterGeometry.PhiCount + 1));
+            }
+        }
+        return dead;
+    }
+
     /// <summary>
     /// The per-shower constant term to put in so that a 3 × 3 cluster ends with the configured one: the
     /// shower model's own leakage fluctuations already contribute ≈ 0.14%, measured with 10 000 photons

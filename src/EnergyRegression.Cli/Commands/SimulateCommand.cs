@@ -49,10 +49,11 @@ internal static class SimulateCommand
         var threads = new Option<int?>("--threads", "-j") { Description = "Threads (default: one per core); the events do not depend on it." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Events per batch (default 1000)." };
         var printChain = new Option<bool>("--print-chain") { Description = "Print the equivalent chain (YAML) for 'energyreg run' and exit." };
+        var deadCrystalMap = new Option<string?>("--dead-crystal-map") { Description = "Also write the detector's dead crystals to this JSON file (for the quality selection)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Only warnings and errors; no progress." };
         var command = new Command("simulate", "Write a simulated sample (Z -> ee or a particle gun, MC or pseudo-data) to a ROOT, JSON Lines or HDF5 file.")
         {
-            process, events, mode, seed, output, particle, energy, pt, eta, phi, pileup, endcap, window, firstEvent, threads, batchSize, printChain, quiet,
+            process, events, mode, seed, output, particle, energy, pt, eta, phi, pileup, endcap, window, firstEvent, threads, batchSize, deadCrystalMap, printChain, quiet,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -86,6 +87,7 @@ internal static class SimulateCommand
                 }
                 AddIf(keys, "window", parse.GetValue(window));
                 AddIf(keys, "threads", parse.GetValue(threads));
+                AddIf(keys, "dead_crystal_map", parse.GetValue(deadCrystalMap));
                 string text = ChainText(parse.GetValue(seed), parse.GetValue(batchSize) ?? 1000, keys, writer, outputPath);
                 if (parse.GetValue(printChain))
                 {
