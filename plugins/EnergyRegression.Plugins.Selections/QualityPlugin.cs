@@ -142,27 +142,34 @@ public sealed class QualityConfig : PluginConfig
 public sealed class QualityPlugin : ISelection
 {
     private readonly QualityConfig _config;
-    private readonly HashSet<(int Row, int IPhi)> _dead = [];
+    private readonly Lazy<HashSet<(int Row, int IPhi)>> _dead;
     private readonly IRunLog? _log;
     private int _skipReported;
 
-    /// <summary>Checks the config and reads the dead-crystal map.</summary>
+    /// <summary>Checks the config; the dead-crystal map is read with the first batch.</summary>
     public QualityPlugin(QualityConfig config, IRunContext? context = null)
     {
         config.Validate();
         _config = config;
         _log = context?.Log;
-        foreach (int[] crystal in config.DeadCrystals)
+        // Read when the first batch arrives, not when the chain is built: the simulate reader of the same chain
+        // writes its map when reading starts, and 'energyreg validate' reads no data.
+        _dead = new Lazy<HashSet<(int Row, int IPhi)>>(() =>
         {
-            _dead.Add((Row(crystal[0]), crystal[1]));
-        }
-        if (config.DeadCrystalMap is { } path)
-        {
-            foreach ((int iEta, int iPhi) in ReadMap(path))
+            var dead = new HashSet<(int Row, int IPhi)>();
+            foreach (int[] crystal in config.DeadCrystals)
             {
-                _dead.Add((Row(iEta), iPhi));
+                dead.Add((Row(crystal[0]), crystal[1]));
             }
-        }
+            if (config.DeadCrystalMap is { } path)
+            {
+                foreach ((int iEta, int iPhi) in ReadMap(path))
+                {
+                    dead.Add((Row(iEta), iPhi));
+                }
+            }
+            return dead;
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Consecutive rows for iη = …, −2, −1, +1, +2, … (CMS has no iη = 0).</summary>
@@ -194,7 +201,7 @@ public sealed class QualityPlugin : ISelection
         {
             throw new InputDataException(path, $"line {e.LineNumber + 1}", "not valid JSON: " + e.Message, e);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputDataException(path, "opening", e.Message, e);
         }
@@ -310,7 +317,8 @@ public sealed class QualityPlugin : ISelection
     /// <summary>A dead crystal within Chebyshev distance <paramref name="distance"/> − 1 of the seed (iφ wraps around).</summary>
     private bool NearDead(int iEta, int iPhi, int distance)
     {
-        if (_dead.Count == 0)
+        HashSet<(int Row, int IPhi)> deadCrystals = _dead.Value;
+        if (deadCrystals.Count == 0)
         {
             return false;
         }
@@ -320,7 +328,7 @@ public sealed class QualityPlugin : ISelection
             for (int dPhi = 1 - distance; dPhi < distance; dPhi++)
             {
                 int phi = ((iPhi - 1 + dPhi) % 360 + 360) % 360 + 1;
-                if (_dead.Contains((row + dRow, phi)))
+                if (deadCrystals.Contains((row + dRow, phi)))
                 {
                     return true;
                 }

@@ -97,6 +97,7 @@ public sealed class QuickstartTests
     [InlineData("configs/zee-preselection.yaml")]
     [InlineData("configs/simulate-zee.yaml")]
     [InlineData("configs/simulate-features.yaml")]
+    [InlineData("configs/tag-and-probe-zee.yaml")]
     public void Shipped_configs_validate(string config)
     {
         using var work = new TempDirectory();

@@ -135,7 +135,9 @@ public sealed class QualityTests
         try
         {
             File.WriteAllText(map, "{\"crystals\": [[1, 2], [0, 5]]}");
-            InputDataException e = Assert.Throws<InputDataException>(() => new QualityPlugin(new QualityConfig { DeadCrystalMap = map }));
+            var plugin = new QualityPlugin(new QualityConfig { DeadCrystalMap = map });
+            using EventBatch batch = Objects(new Obj());
+            InputDataException e = Assert.Throws<InputDataException>(() => plugin.Select(batch, new SelectionMask(batch)));
             Assert.Equal((map, "crystals[1]"), (e.File, e.Place));
         }
         finally
