@@ -58,6 +58,7 @@ public sealed class QualityConfig : PluginConfig
 
     /// <summary>emax_over_e3x3: maximum eMax/e3x3.</summary>
     [Description("emax_over_e3x3: keep eMax / e3x3 < this.")]
+    [ConfigKey("emax_over_e3x3_max")]
     public double EMaxOverE3x3Max { get; set; } = 1;
 
     /// <summary>e3x3_over_e5x5: minimum e3x3/e5x5.</summary>
