@@ -17,6 +17,16 @@ internal static class BatchColumns
             $"column '{name}' is not in the batch{NameSuggestions.DidYouMean(name, batch.ColumnNames)}; it has {Preview(batch.ColumnNames)}");
     }
 
+    /// <summary>Checks the collection exists, or a config error on <paramref name="key"/> that lists the collections.</summary>
+    public static void RequireCollection(EventBatch batch, string name, string key)
+    {
+        if (!batch.HasCollection(name))
+        {
+            throw new ConfigValueException(key,
+                $"collection '{name}' is not in the batch{NameSuggestions.DidYouMean(name, batch.CollectionNames)}; it has {Preview(batch.CollectionNames)}");
+        }
+    }
+
     /// <summary>An object column of <paramref name="collection"/> with the row shape <paramref name="rank"/> dimensions long (0 for scalars).</summary>
     public static Column RequireObjectColumn(EventBatch batch, string name, string collection, int rank, string key)
     {

@@ -101,11 +101,7 @@ public sealed class ShowerShapesPlugin(ShowerShapesConfig config) : IFeature
     public void Compute(EventBatch batch)
     {
         string sourceName = config.Source ?? $"{config.Collection}_window";
-        if (!batch.HasCollection(config.Collection))
-        {
-            throw new ConfigValueException("collection",
-                $"collection '{config.Collection}' is not in the batch{NameSuggestions.DidYouMean(config.Collection, batch.CollectionNames)}; it has {string.Join(", ", batch.CollectionNames)}");
-        }
+        BatchColumns.RequireCollection(batch, config.Collection, "collection");
         Column window = BatchColumns.RequireObjectColumn(batch, sourceName, config.Collection, 2, config.Source is null ? "collection" : "source");
         Column raw = BatchColumns.RequireObjectColumn(batch, config.RawEnergy ?? $"{config.Collection}_energy", config.Collection, 0, "raw_energy");
         foreach ((_, string column) in _outputs)

@@ -127,11 +127,7 @@ public sealed class WindowPlugin(WindowConfig config) : IFeature
     /// <inheritdoc />
     public void Compute(EventBatch batch)
     {
-        if (!batch.HasCollection(config.Collection))
-        {
-            throw new ConfigValueException("collection",
-                $"collection '{config.Collection}' is not in the batch{NameSuggestions.DidYouMean(config.Collection, batch.CollectionNames)}; it has {string.Join(", ", batch.CollectionNames)}");
-        }
+        BatchColumns.RequireCollection(batch, config.Collection, "collection");
         BatchColumns.MakeRoom(batch, _output, overwrite: false, "output", "choose another output name");
         if (config.Hits is null)
         {
