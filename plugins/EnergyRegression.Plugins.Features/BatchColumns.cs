@@ -1,5 +1,6 @@
 using System.Buffers;
 using EnergyRegression.Data;
+using EnergyRegression.Kernels;
 
 namespace EnergyRegression.Plugins.Features;
 
@@ -44,6 +45,19 @@ internal static class BatchColumns
                 $"column '{name}' holds {Describe(column)} per object; this needs {expected}");
         }
         return column;
+    }
+
+    /// <summary>The seed index of every window: its most energetic crystal, or its middle (row height/2, column width/2).</summary>
+    public static void FindSeeds(ReadOnlySpan<float> windows, int height, int width, WindowCentre centre, Span<int> seeds)
+    {
+        if (centre == WindowCentre.Middle)
+        {
+            seeds.Fill(height / 2 * width + width / 2);
+        }
+        else
+        {
+            SeedFinder.IndexOfMax(windows, height * width, seeds);
+        }
     }
 
     /// <summary>"a scalar" or "a 32 × 32 tensor".</summary>

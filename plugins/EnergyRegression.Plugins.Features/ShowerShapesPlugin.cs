@@ -118,14 +118,7 @@ public sealed class ShowerShapesPlugin(ShowerShapesConfig config) : IFeature
             using var windows = new FloatValues(window);
             using var rawEnergies = new FloatValues(raw);
             Span<int> seedSpan = seeds.AsSpan(0, n);
-            if (config.Seed == WindowCentre.Middle)
-            {
-                seedSpan.Fill(height / 2 * width + width / 2);
-            }
-            else
-            {
-                SeedFinder.IndexOfMax(windows.Span, height * width, seedSpan);
-            }
+            BatchColumns.FindSeeds(windows.Span, height, width, config.Seed, seedSpan);
             Span<float> output = shapes.AsSpan(0, n * ShowerShapes.VariableCount);
             ShowerShapes.Compute(windows.Span, height, width, seedSpan, rawEnergies.Span, output);
             foreach ((ShowerShapeVariable variable, string name) in _outputs)

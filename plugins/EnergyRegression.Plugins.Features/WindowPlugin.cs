@@ -153,14 +153,7 @@ public sealed class WindowPlugin(WindowConfig config) : IFeature
         try
         {
             Span<int> seedSpan = seeds.AsSpan(0, n);
-            if (config.Centre == WindowCentre.Middle)
-            {
-                seedSpan.Fill(sourceHeight / 2 * sourceWidth + sourceWidth / 2);
-            }
-            else
-            {
-                SeedFinder.IndexOfMax(values.Span, sourceHeight * sourceWidth, seedSpan);
-            }
+            BatchColumns.FindSeeds(values.Span, sourceHeight, sourceWidth, config.Centre ?? WindowCentre.Max, seedSpan);
             WindowCrop.FromWindows(values.Span, sourceHeight, sourceWidth, seedSpan, AddOutput(batch), config.Height, config.Width, config.WrapPhi);
         }
         finally
@@ -193,12 +186,13 @@ public sealed class WindowPlugin(WindowConfig config) : IFeature
         for (int e = 0; e + 1 < objectOffsets.Length; e++)
         {
             int first = hitOffsets[e], count = hitOffsets[e + 1] - first;
-            int highest = first + Math.Max(0, SeedFinder.IndexOfMax(energy.Span.Slice(first, count)));
+            // centre: max — the event's highest hit (none in an empty event: the crop stays 0).
+            int highest = fromColumns || count == 0 ? -1 : first + SeedFinder.IndexOfMax(energy.Span.Slice(first, count));
             for (int o = objectOffsets[e]; o < objectOffsets[e + 1]; o++)
             {
-                requests[o] = fromColumns
-                    ? new HitCrop(first, count, seedIEta![o], seedIPhi![o])
-                    : count == 0 ? new HitCrop(first, 0, 0, 0) : new HitCrop(first, count, iEta[highest], iPhi[highest]);
+                requests[o] = fromColumns ? new HitCrop(first, count, seedIEta![o], seedIPhi![o])
+                    : highest < 0 ? new HitCrop(first, 0, 0, 0)
+                    : new HitCrop(first, count, iEta[highest], iPhi[highest]);
             }
         }
         WindowCrop.FromHits(iEta, iPhi, energy.Span, requests, AddOutput(batch), config.Height, config.Width,

@@ -37,6 +37,9 @@ internal static class CutRecorder
         mask.RecordCut(new CutCount(cut, collection, eventsIn, eventsOut, objectsIn, objectsOut));
     }
 
+    /// <summary>A cut value as it appears in a cut's label ("pt > 30"), culture-independent.</summary>
+    public static string Number(double value) => value.ToString("G", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Events with at least one alive object, and alive objects.</summary>
     public static (long Events, long Objects) Alive(ReadOnlySpan<int> offsets, bool[] alive)
     {

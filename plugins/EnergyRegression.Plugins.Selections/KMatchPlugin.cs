@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using EnergyRegression.Configuration;
 using EnergyRegression.Data;
 using EnergyRegression.Expressions;
@@ -190,11 +189,11 @@ public sealed class KMatchPlugin : ISelection
 
         bool[] alive = new bool[reco.TotalCount];
         Array.Fill(alive, true);
-        string dRCut = $"Delta R < {Number(c.DeltaRMax)} to a {c.Gen}";
+        string dRCut = $"Delta R < {CutRecorder.Number(c.DeltaRMax)} to a {c.Gen}";
         CutRecorder.Apply(mask, dRCut, c.Collection, reco.Offsets, alive, r => near[r]);
         if (c.K is { } kMax)
         {
-            CutRecorder.Apply(mask, $"|E/E_true - 1| < {Number(kMax)}", c.Collection, reco.Offsets, alive, r => nearInK[r]);
+            CutRecorder.Apply(mask, $"|E/E_true - 1| < {CutRecorder.Number(kMax)}", c.Collection, reco.Offsets, alive, r => nearInK[r]);
         }
         CutRecorder.Apply(mask, $"one object per {c.Gen} (closest)", c.Collection, reco.Offsets, alive, r => matchIndex[r] >= 0);
 
@@ -238,5 +237,4 @@ public sealed class KMatchPlugin : ISelection
         }
     }
 
-    private static string Number(double value) => value.ToString("G", CultureInfo.InvariantCulture);
 }

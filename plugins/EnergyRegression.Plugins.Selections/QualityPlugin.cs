@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Text.Json;
 using EnergyRegression.Configuration;
 using EnergyRegression.Data;
@@ -217,7 +216,10 @@ public sealed class QualityPlugin : ISelection
         ReadOnlySpan<int> offsets = objects.Offsets;
         bool[] alive = new bool[objects.TotalCount];
         Array.Fill(alive, true);
-        double[] Read(string field) => ColumnAccess.Read(batch, c.Column(field), c.Collection, "columns");
+        // Several cuts read the same column (seedIEta): convert each once per batch.
+        var read = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        double[] Read(string field) =>
+            read.TryGetValue(field, out double[]? values) ? values : read[field] = ColumnAccess.Read(batch, c.Column(field), c.Collection, "columns");
         bool Has(params string[] fields)
         {
             string? missing = fields.Select(c.Column).FirstOrDefault(name => !batch.HasColumn(name));
@@ -259,39 +261,39 @@ public sealed class QualityPlugin : ISelection
                 {
                     double[] eta = Read("eta");
                     (double low, double high) = (c.TransitionEta[0], c.TransitionEta[1]);
-                    CutRecorder.Apply(mask, $"|eta| outside {Number(low)}-{Number(high)}", c.Collection, offsets, alive,
+                    CutRecorder.Apply(mask, $"|eta| outside {CutRecorder.Number(low)}-{CutRecorder.Number(high)}", c.Collection, offsets, alive,
                         i => !(Math.Abs(eta[i]) > low && Math.Abs(eta[i]) < high));
                     break;
                 }
                 case "energy_response" when Has("energy", "genEnergy"):
                 {
                     double[] energy = Read("energy"), truth = Read("genEnergy");
-                    CutRecorder.Apply(mask, $"(E - E_true)/E_true > {Number(c.EnergyResponseMin)}", c.Collection, offsets, alive,
+                    CutRecorder.Apply(mask, $"(E - E_true)/E_true > {CutRecorder.Number(c.EnergyResponseMin)}", c.Collection, offsets, alive,
                         i => truth[i] > 0 && (energy[i] - truth[i]) / truth[i] > c.EnergyResponseMin);
                     break;
                 }
                 case "emax_over_e3x3" when Has("eMax", "e3x3"):
                 {
                     double[] eMax = Read("eMax"), e3x3 = Read("e3x3");
-                    CutRecorder.Apply(mask, $"eMax/e3x3 < {Number(c.EMaxOverE3x3Max)}", c.Collection, offsets, alive, i => eMax[i] < c.EMaxOverE3x3Max * e3x3[i]);
+                    CutRecorder.Apply(mask, $"eMax/e3x3 < {CutRecorder.Number(c.EMaxOverE3x3Max)}", c.Collection, offsets, alive, i => eMax[i] < c.EMaxOverE3x3Max * e3x3[i]);
                     break;
                 }
                 case "e3x3_over_e5x5" when Has("e3x3", "e5x5"):
                 {
                     double[] e3x3 = Read("e3x3"), e5x5 = Read("e5x5");
-                    CutRecorder.Apply(mask, $"e3x3/e5x5 > {Number(c.E3x3OverE5x5Min)}", c.Collection, offsets, alive, i => e3x3[i] > c.E3x3OverE5x5Min * e5x5[i]);
+                    CutRecorder.Apply(mask, $"e3x3/e5x5 > {CutRecorder.Number(c.E3x3OverE5x5Min)}", c.Collection, offsets, alive, i => e3x3[i] > c.E3x3OverE5x5Min * e5x5[i]);
                     break;
                 }
                 case "r9" when Has("r9"):
                 {
                     double[] r9 = Read("r9");
-                    CutRecorder.Apply(mask, $"r9 < {Number(c.R9Max)}", c.Collection, offsets, alive, i => r9[i] < c.R9Max);
+                    CutRecorder.Apply(mask, $"r9 < {CutRecorder.Number(c.R9Max)}", c.Collection, offsets, alive, i => r9[i] < c.R9Max);
                     break;
                 }
                 case "sieie" when Has("sieie"):
                 {
                     double[] sieie = Read("sieie");
-                    CutRecorder.Apply(mask, $"sieie < {Number(c.SieieMax)}", c.Collection, offsets, alive, i => sieie[i] < c.SieieMax);
+                    CutRecorder.Apply(mask, $"sieie < {CutRecorder.Number(c.SieieMax)}", c.Collection, offsets, alive, i => sieie[i] < c.SieieMax);
                     break;
                 }
                 default:
@@ -356,6 +358,4 @@ public sealed class QualityPlugin : ISelection
         }
         return best;
     }
-
-    private static string Number(double value) => value.ToString("G", CultureInfo.InvariantCulture);
 }

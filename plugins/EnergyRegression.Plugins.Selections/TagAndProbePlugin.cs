@@ -1,4 +1,3 @@
-using System.Globalization;
 using EnergyRegression.Data;
 using EnergyRegression.Expressions;
 using EnergyRegression.Physics;
@@ -76,7 +75,7 @@ public sealed class TagAndProbePlugin : ISelection
         }
         if (c.MassWindow is [double low, double high])
         {
-            CutRecorder.Apply(mask, $"{Number(low)} < mass < {Number(high)}", c.Output, pairOffsets, alive, k => masses[k] > low && masses[k] < high);
+            CutRecorder.Apply(mask, $"{CutRecorder.Number(low)} < mass < {CutRecorder.Number(high)}", c.Output, pairOffsets, alive, k => masses[k] > low && masses[k] < high);
         }
         if (c.Pairs != PairPolicy.All)
         {
@@ -113,14 +112,14 @@ public sealed class TagAndProbePlugin : ISelection
         Array.Fill(alive, true);
         double[] pt = candidates.Pt;
         double[] eta = candidates.Eta;
-        CutRecorder.Apply(mask, $"{leg} pt > {Number(cuts.PtMin)}", collection, offsets, alive, i => pt[i] > cuts.PtMin);
+        CutRecorder.Apply(mask, $"{leg} pt > {CutRecorder.Number(cuts.PtMin)}", collection, offsets, alive, i => pt[i] > cuts.PtMin);
         if (cuts.AbsEtaMax is { } etaMax)
         {
-            CutRecorder.Apply(mask, $"{leg} |eta| < {Number(etaMax)}", collection, offsets, alive, i => Math.Abs(eta[i]) < etaMax);
+            CutRecorder.Apply(mask, $"{leg} |eta| < {CutRecorder.Number(etaMax)}", collection, offsets, alive, i => Math.Abs(eta[i]) < etaMax);
         }
         if (cuts.EtaGap is [double gapLow, double gapHigh])
         {
-            CutRecorder.Apply(mask, $"{leg} |eta| outside {Number(gapLow)}-{Number(gapHigh)}", collection, offsets, alive,
+            CutRecorder.Apply(mask, $"{leg} |eta| outside {CutRecorder.Number(gapLow)}-{CutRecorder.Number(gapHigh)}", collection, offsets, alive,
                 i => !(Math.Abs(eta[i]) > gapLow && Math.Abs(eta[i]) < gapHigh));
         }
         if (id is not null)
@@ -189,7 +188,8 @@ public sealed class TagAndProbePlugin : ISelection
         string label = $"{c.Output}_energyLabel";
         string mass = $"{c.PairPrefix}_mass";
         var outputs = new List<(string Name, Action Add)>();
-        foreach ((string field, Func<int[], string, Action> copy) in candidates.Fields(batch, c))
+        var fields = candidates.Fields(batch, c).ToList();
+        foreach ((string field, Func<int[], string, Action> copy) in fields)
         {
             if (c.ProbeColumns is null || c.ProbeColumns.Contains(field))
             {
@@ -204,10 +204,10 @@ public sealed class TagAndProbePlugin : ISelection
         }
         foreach ((string key, string[]? wanted) in new[] { ("probe_columns", c.ProbeColumns), ("tag_columns", c.TagColumns) })
         {
-            string? unknown = wanted?.FirstOrDefault(f => !candidates.Fields(batch, c).Any(x => x.Field == f));
+            string? unknown = wanted?.FirstOrDefault(f => !fields.Any(x => x.Field == f));
             if (unknown is not null)
             {
-                throw new ConfigValueException(key, $"'{unknown}' is not a field of {c.Collection}; fields: {string.Join(", ", candidates.Fields(batch, c).Select(x => x.Field))}");
+                throw new ConfigValueException(key, $"'{unknown}' is not a field of {c.Collection}; fields: {string.Join(", ", fields.Select(x => x.Field))}");
             }
         }
         string? clash = outputs.Select(o => o.Name).Append(mass).Append(label).FirstOrDefault(batch.HasColumn)
@@ -236,7 +236,6 @@ public sealed class TagAndProbePlugin : ISelection
         }
     }
 
-    private static string Number(double value) => value.ToString("G", CultureInfo.InvariantCulture);
 
     /// <summary>The candidates' kinematics, flat over the batch, object i of event e at Offsets[e] + k.</summary>
     private sealed class Candidates
@@ -253,8 +252,8 @@ public sealed class TagAndProbePlugin : ISelection
 
         public double[]? Charge { get; init; }
 
-        /// <summary>The configured input columns: object i of leg l of event e is row e of column l (flat layout).</summary>
-        private List<(string Key, string[] Names)> Inputs { get; init; } = [];
+        /// <summary>The configured inputs as read, one value per candidate (flat layout: object l of event e from row e of the leg-l column).</summary>
+        private List<(string Key, double[] Values)> Inputs { get; init; } = [];
 
         public double Mass(int a, int b, PairKinematics kinematics) => kinematics == PairKinematics.Massless
             ? Kinematics.MasslessPairMass(Pt[a], Eta[a], Phi[a], Pt[b], Eta[b], Phi[b])
@@ -301,17 +300,17 @@ public sealed class TagAndProbePlugin : ISelection
                 (pt, eta, phi) = (values["pt"], values["eta"], values["phi"]);
             }
             double[] masses = new double[n];
-            for (int i = 0; i < n; i++)
+            if (values.TryGetValue("energy", out double[]? energy))
             {
-                if (values.TryGetValue("energy", out double[]? energy))
+                for (int i = 0; i < n; i++)
                 {
                     double p = pt[i] * Math.Cosh(eta[i]);
                     masses[i] = Math.Sqrt(Math.Max(0, energy[i] * energy[i] - p * p));
                 }
-                else
-                {
-                    masses[i] = c.Mass;
-                }
+            }
+            else
+            {
+                Array.Fill(masses, c.Mass);
             }
             return new Candidates
             {
@@ -321,7 +320,7 @@ public sealed class TagAndProbePlugin : ISelection
                 Phi = phi,
                 Masses = masses,
                 Charge = values.GetValueOrDefault("charge"),
-                Inputs = inputs,
+                Inputs = [.. inputs.Select(x => (x.Key, values[x.Key]))],
             };
         }
 
@@ -357,9 +356,8 @@ public sealed class TagAndProbePlugin : ISelection
                 yield break;
             }
             // Event-level columns, one per leg: the configured keys become the fields, as float64.
-            foreach ((string key, string[] names) in Inputs)
+            foreach ((string key, double[] values) in Inputs)
             {
-                double[] values = ReadInput(batch, c, key, names, Offsets[^1]);
                 yield return (key, (rows, name) => () =>
                 {
                     Span<double> target = batch.AddObjectColumn<double>(c.Output, name).Values;
