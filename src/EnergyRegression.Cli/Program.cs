@@ -9,6 +9,8 @@ var root = new RootCommand("energyreg — calibrate electron and photon energies
 {
     verbose,
     RunCommand.Create(verbose),
+    TrainCommand.Create(verbose),
+    ModelCommand.Create(verbose),
     SimulateCommand.Create(verbose),
     ValidateCommand.Create(verbose),
     PluginsCommand.Create(verbose),

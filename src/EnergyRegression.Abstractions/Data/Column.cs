@@ -50,6 +50,9 @@ public abstract class Column : IDisposable
     /// <summary>Keeps the rows whose mask entry is true, in order.</summary>
     internal abstract void Compact(ReadOnlySpan<bool> rowMask, int keptRows);
 
+    /// <summary>Copies every value into <paramref name="destination"/>, a column of the same type and size.</summary>
+    internal abstract void CopyValuesTo(Column destination);
+
     /// <summary>Reads one value as double, whatever the element type (for printing and generic code).</summary>
     public abstract double GetDouble(int index);
 
@@ -141,6 +144,8 @@ public sealed class Column<T> : Column where T : unmanaged
             values[i] = ScalarConvert.FromDouble<T>(source[i]);
         }
     }
+
+    internal override void CopyValuesTo(Column destination) => Values.CopyTo(((Column<T>)destination).Values);
 
     internal override void Compact(ReadOnlySpan<bool> rowMask, int keptRows)
     {

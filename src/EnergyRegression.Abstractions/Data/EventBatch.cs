@@ -246,6 +246,39 @@ public sealed class EventBatch : IDisposable
         _columnOrder.Add(column.Name);
     }
 
+    /// <summary>
+    /// A deep copy: the same events, collections and columns (in the same order) with their own storage, and
+    /// the same input entry numbers. Dispose both.
+    /// </summary>
+    public EventBatch Clone()
+    {
+        var copy = new EventBatch(EventCount) { FirstEntry = FirstEntry, _entries = _entries?.ToArray() };
+        try
+        {
+            foreach (string name in _collectionOrder)
+            {
+                ObjectCollection collection = _collections[name];
+                int[] counts = new int[EventCount];
+                for (int e = 0; e < EventCount; e++)
+                {
+                    counts[e] = collection.CountOf(e);
+                }
+                copy.AddCollection(name, counts);
+            }
+            foreach (Column column in Columns)
+            {
+                Column target = copy.AddColumn(column.ElementType, column.Name, column.Collection, [.. column.Shape]);
+                column.CopyValuesTo(target);
+            }
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Returns every column's pooled storage.</summary>
     public void Dispose()
     {

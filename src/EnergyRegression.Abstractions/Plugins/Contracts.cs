@@ -51,9 +51,16 @@ public interface IRegressor : IStage
     void Predict(EventBatch batch);
 }
 
-/// <summary>A regressor that can be trained by <c>energyreg train</c>.</summary>
+/// <summary>
+/// A regressor that can be trained by <c>energyreg train</c>. Built with <see cref="Running.RunMode.Train"/>, it must not
+/// require its model file to exist; built to apply, it loads the model (a <see cref="Models.ModelArchive"/>) and checks
+/// the chain gives the model's inputs.
+/// </summary>
 public interface ITrainableRegressor : IRegressor
 {
+    /// <summary>The model file named in the plugin's config (by convention its <c>model:</c> key), or null.</summary>
+    string? ModelPath { get; }
+
     /// <summary>Trains on batches that have passed every stage before this regressor in the chain.</summary>
     void Train(TrainingData data, Running.IRunContext context);
 
@@ -62,10 +69,24 @@ public interface ITrainableRegressor : IRegressor
 }
 
 /// <summary>
-/// Training and validation events for <see cref="ITrainableRegressor.Train"/>. Enumerating a sequence
-/// again replays it (epochs); every enumerated batch is disposed by the enumerator.
+/// Training and validation events for <see cref="ITrainableRegressor.Train"/>, held in memory after the stages
+/// before the regressor have run. The batches belong to the host: read them as often as needed (epochs), but
+/// do not add or remove columns, keep them after training, or dispose them.
 /// </summary>
-public sealed record TrainingData(IEnumerable<EventBatch> Training, IEnumerable<EventBatch>? Validation);
+public sealed record TrainingData(IReadOnlyList<EventBatch> Training, IReadOnlyList<EventBatch> Validation)
+{
+    /// <summary>Where the model will be saved; a trainer keeps its checkpoints beside it.</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary><c>energyreg train --resume</c>: continue from the last checkpoint beside <see cref="ModelPath"/>, if any.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Events in the training batches.</summary>
+    public long TrainingEvents => Training.Sum(b => (long)b.EventCount);
+
+    /// <summary>Events in the validation batches.</summary>
+    public long ValidationEvents => Validation.Sum(b => (long)b.EventCount);
+}
 
 /// <summary>
 /// Writes batches to an output. Write to a temporary name and rename in <see cref="Commit"/>, so an

@@ -6,6 +6,12 @@ public interface IRunContext
     /// <summary>Messages for the user (stderr; with timestamps when redirected).</summary>
     IRunLog Log { get; }
 
+    /// <summary>
+    /// Why the chain was built: <see cref="RunMode.Apply"/> (<c>run</c>, <c>validate</c>) or <see cref="RunMode.Train"/>
+    /// (<c>train</c>). A trainable regressor loads its model file only when applying.
+    /// </summary>
+    RunMode Mode { get; }
+
     /// <summary>The chain's seed (YAML <c>seed:</c>, or <c>--seed</c>).</summary>
     int Seed { get; }
 
@@ -43,4 +49,14 @@ public interface IProgressTask : IDisposable
 
     /// <summary>Replaces the status text shown next to the bar (e.g. the current loss).</summary>
     void SetStatus(string status);
+}
+
+/// <summary>Why a chain was built.</summary>
+public enum RunMode
+{
+    /// <summary>Processing events: regressors predict with a trained model.</summary>
+    Apply,
+
+    /// <summary><c>energyreg train</c>: the trainable regressor learns and writes its model file.</summary>
+    Train,
 }

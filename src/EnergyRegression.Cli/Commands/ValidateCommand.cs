@@ -10,10 +10,11 @@ internal static class ValidateCommand
     public static Command Create(Option<bool> verbose)
     {
         var chain = new Argument<FileInfo>("chain") { Description = "The chain file (YAML)." };
+        var train = new Option<bool>("--train") { Description = "Check it as 'energyreg train' builds it: the model to train need not exist yet." };
         var command = new Command("validate",
             "Check a chain without running it: YAML syntax, plugin types, every key and value, plugin start-up.")
         {
-            chain,
+            chain, train,
         };
         command.SetAction(parse =>
         {
@@ -21,7 +22,8 @@ internal static class ValidateCommand
             var output = new ConsoleOutput(isVerbose, quiet: false);
             try
             {
-                new ChainRunner(output, output).Validate(parse.GetValue(chain)!.ToString());
+                new ChainRunner(output, output).Validate(parse.GetValue(chain)!.ToString(),
+                    parse.GetValue(train) ? EnergyRegression.Running.RunMode.Train : EnergyRegression.Running.RunMode.Apply);
                 return ExitCodes.Success;
             }
             catch (Exception e)

@@ -9,6 +9,30 @@ internal static class Summary
     public static void Print(RunSummary summary)
     {
         EventLoopResult loop = summary.Loop;
+        PrintCutFlow(loop);
+        double seconds = Math.Max(loop.Elapsed.TotalSeconds, 1e-9);
+        Console.WriteLine($"events read {loop.EventsRead:N0}, written {loop.EventsWritten:N0} in {seconds:F1} s ({loop.EventsRead / seconds:N0} events/s)");
+        if (summary.OutputPath is not null)
+        {
+            Console.WriteLine($"output:     {summary.OutputPath}");
+            Console.WriteLine($"cut flow:   {summary.CutFlowPath}");
+            Console.WriteLine($"provenance: {summary.ProvenancePath}");
+        }
+    }
+
+    public static void Print(TrainSummary summary)
+    {
+        PrintCutFlow(summary.Loop);
+        string keys = summary.SplitKeys.Count > 0 ? string.Join(", ", summary.SplitKeys) : "input entry number";
+        Console.WriteLine($"events read {summary.Loop.EventsRead:N0}; reaching '{summary.Stage}': {summary.TrainingEvents:N0} training, "
+            + $"{summary.ValidationEvents:N0} validation, {summary.TestEvents:N0} test (split by {keys})");
+        Console.WriteLine($"trained in {summary.TrainingTime.TotalSeconds:F1} s");
+        Console.WriteLine($"model:      {summary.ModelPath}   (energyreg model show {summary.ModelPath})");
+        Console.WriteLine($"cut flow:   {summary.CutFlowPath}");
+    }
+
+    private static void PrintCutFlow(EventLoopResult loop)
+    {
         var table = new Table().Border(TableBorder.Simple).Title("cut flow")
             .AddColumns("step", "kind", "events in", "events out", "objects in → out");
         foreach (CutFlowStep step in loop.CutFlow.Steps)
@@ -23,13 +47,5 @@ internal static class Summary
             }
         }
         Plain.Console.Write(table);
-        double seconds = Math.Max(loop.Elapsed.TotalSeconds, 1e-9);
-        Console.WriteLine($"events read {loop.EventsRead:N0}, written {loop.EventsWritten:N0} in {seconds:F1} s ({loop.EventsRead / seconds:N0} events/s)");
-        if (summary.OutputPath is not null)
-        {
-            Console.WriteLine($"output:     {summary.OutputPath}");
-            Console.WriteLine($"cut flow:   {summary.CutFlowPath}");
-            Console.WriteLine($"provenance: {summary.ProvenancePath}");
-        }
     }
 }

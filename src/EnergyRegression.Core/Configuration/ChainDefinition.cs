@@ -35,6 +35,9 @@ public sealed class ChainDefinition : PluginConfig
     [Description("Where the events go: `type:` a writer plugin, `with:` its keys. Optional.")]
     public StepDefinition? Writer { get; set; }
 
+    [Description("How `energyreg train` splits the events and which regressor it trains (docs/training.md).")]
+    public TrainingDefinition Train { get; set; } = new();
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -64,4 +67,44 @@ public sealed class StepDefinition
 
     [Description("The plugin's own keys.")]
     public YamlMapping? With { get; set; }
+}
+
+/// <summary>The <c>train:</c> section: what <c>energyreg train</c> trains and how it splits the events.</summary>
+public sealed class TrainingDefinition : PluginConfig
+{
+    [Description("The regressor stage to train, by its `name:` (or type); default: the chain's only trainable regressor.")]
+    public string? Stage { get; set; }
+
+    [Description("Where the model is written; default: the `model:` key of that stage's `with:`. `--output` overrides both.")]
+    public string? Output { get; set; }
+
+    [Description("Fraction of events for validation (early stopping, the metrics on the model card).")]
+    public double Validation { get; set; } = 0.2;
+
+    [Description("Fraction of events held out for testing: never trained on nor used for validation.")]
+    public double Test { get; set; }
+
+    [Description("Event-level integer columns whose values decide an event's part (a hash, so the split is the same in every shard and run). Absent columns: the input entry number.")]
+    public string[] SplitBy { get; set; } = ["run", "luminosityBlock", "event"];
+
+    [Description("Salt of the split hash: change it for a different, equally deterministic split.")]
+    public long SplitSeed { get; set; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        if (Validation is < 0 or >= 1 || double.IsNaN(Validation))
+        {
+            throw new ConfigValueException("validation", "must be a fraction in [0, 1)");
+        }
+        if (Test is < 0 or >= 1 || double.IsNaN(Test))
+        {
+            throw new ConfigValueException("test", "must be a fraction in [0, 1)");
+        }
+        if (Validation + Test >= 1)
+        {
+            throw new ConfigValueException("test", $"validation + test = {Validation + Test:0.###} leaves no events for training");
+        }
+        RequireDistinctNames("split_by", SplitBy);
+    }
 }

@@ -109,6 +109,12 @@ public sealed class Chain : IDisposable
         return new ConfigurationException(file.Path, at.Line, at.Column, message);
     }
 
+    /// <summary>
+    /// The reader and the first <paramref name="stageCount"/> stages, without writer: what runs before the regressor
+    /// being trained. A view sharing this chain's instances: do not dispose it.
+    /// </summary>
+    internal Chain Prefix(int stageCount) => new(File, Reader, Stages.Take(stageCount).ToList(), null);
+
     /// <summary>A chain of ready-made instances (classes carrying [Plugin]), for tests and embedding.</summary>
     internal static Chain FromInstances(IEventReader reader, IEnumerable<IStage> stages, IEventWriter? writer)
     {

@@ -52,11 +52,14 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
         return (file, catalog);
     }
 
-    /// <summary>Checks a chain without running it: YAML, plugin types, every config, plugin construction.</summary>
-    public void Validate(string chainPath)
+    /// <summary>
+    /// Checks a chain without running it: YAML, plugin types, every config, plugin construction. With
+    /// <see cref="RunMode.Train"/> the trainable regressor is built for training (its model need not exist yet).
+    /// </summary>
+    public void Validate(string chainPath, RunMode mode = RunMode.Apply)
     {
         (ChainFile file, PluginCatalog catalog) = Load(chainPath);
-        var context = new RunContext(log, progress, file.Definition.Seed, CancellationToken.None);
+        var context = new RunContext(log, progress, file.Definition.Seed, CancellationToken.None, mode);
         using var chain = Chain.Build(file, catalog, context);
         log.Info($"{chainPath}: valid chain '{file.Definition.Name}': reader {chain.Reader.Plugin.Name}, "
             + $"{chain.Stages.Count} stage(s), {(chain.Writer is null ? "no writer" : "writer " + chain.Writer.Plugin.Name)}");

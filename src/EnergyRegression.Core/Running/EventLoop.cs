@@ -31,9 +31,10 @@ public sealed record EventLoopResult(long EventsRead, long EventsWritten, CutFlo
 /// The event loop: reader → stages → writer over batches. Reading runs on one thread, the stages on
 /// <see cref="EventLoopOptions.Threads"/> workers, writing on one thread, joined by channels. Batches carry
 /// their input sequence number and the writer restores input order. A semaphore caps the batches in flight,
-/// so memory is bounded by batch size, never by file size.
+/// so memory is bounded by batch size, never by file size. With a <paramref name="sink"/>, every batch that
+/// reaches the end is handed to it in input order instead of being disposed (training keeps them in memory).
 /// </summary>
-public sealed class EventLoop(Chain chain, IProgressDisplay progress)
+public sealed class EventLoop(Chain chain, IProgressDisplay progress, Action<EventBatch>? sink = null)
 {
     private readonly Chain _chain = chain;
 
@@ -193,6 +194,7 @@ public sealed class EventLoop(Chain chain, IProgressDisplay progress)
                     while (pending.Remove(next, out InFlight? ready))
                     {
                         next++;
+                        bool handedOver = false;
                         try
                         {
                             if (writer is not null)
@@ -210,10 +212,18 @@ public sealed class EventLoop(Chain chain, IProgressDisplay progress)
                             }
                             eventsWritten += ready.Batch.EventCount;
                             bar.Advance(ready.InputEvents);
+                            if (sink is not null)
+                            {
+                                sink(ready.Batch);
+                                handedOver = true;
+                            }
                         }
                         finally
                         {
-                            ready.Batch.Dispose();
+                            if (!handedOver)
+                            {
+                                ready.Batch.Dispose();
+                            }
                             slots.Release();
                         }
                     }

@@ -50,8 +50,12 @@ public sealed class SilentConsole : IProgressDisplay, IRunLog
 }
 
 /// <summary>The host's <see cref="IRunContext"/>.</summary>
-public sealed class RunContext(IRunLog log, IProgressDisplay progress, int seed, CancellationToken cancellation) : IRunContext
+public sealed class RunContext(IRunLog log, IProgressDisplay progress, int seed, CancellationToken cancellation, RunMode mode = RunMode.Apply)
+    : IRunContext
 {
+    /// <inheritdoc />
+    public RunMode Mode { get; } = mode;
+
     /// <inheritdoc />
     public IRunLog Log { get; } = log;
 

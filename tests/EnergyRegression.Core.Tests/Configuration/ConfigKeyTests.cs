@@ -84,7 +84,7 @@ public sealed class ConfigKeyTests
     {
         IReadOnlyList<ConfigKey> keys = ConfigKey.Of(typeof(ChainDefinition));
 
-        Assert.Equal(["name", "seed", "batch_size", "threads", "max_events", "plugins", "reader", "stages", "writer"], keys.Select(k => k.Key));
+        Assert.Equal(["name", "seed", "batch_size", "threads", "max_events", "plugins", "reader", "stages", "writer", "train"], keys.Select(k => k.Key));
         Assert.Equal(["reader"], keys.Where(k => k.Required).Select(k => k.Key));
         ConfigKey batchSize = Assert.Single(keys, k => k.Key == "batch_size");
         Assert.Equal(("integer", "1000"), (batchSize.TypeName, batchSize.DefaultValue));

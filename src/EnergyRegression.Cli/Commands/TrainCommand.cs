@@ -1,0 +1,51 @@
+using System.CommandLine;
+using EnergyRegression.Cli.Output;
+using EnergyRegression.Core.Running;
+
+namespace EnergyRegression.Cli.Commands;
+
+/// <summary><c>energyreg train chain.yaml</c>: trains the chain's regressor and writes its model (docs/training.md).</summary>
+internal static class TrainCommand
+{
+    public static Command Create(Option<bool> verbose)
+    {
+        var chain = new Argument<FileInfo>("chain") { Description = "The chain file (YAML)." };
+        var output = new Option<string?>("--output", "-o") { Description = "The model file to write (overrides 'train: output:' and the stage's 'model:')." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint beside the model, when the regressor keeps checkpoints." };
+        var threads = new Option<int?>("--threads", "-j") { Description = "Worker threads of the stages before the regressor (overrides 'threads:')." };
+        var maxEvents = new Option<long?>("--max-events", "-n") { Description = "Read at most this many events (overrides 'max_events:')." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of all random streams (overrides 'seed:')." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Only warnings and errors; no progress." };
+        var command = new Command("train", "Train the chain's regressor on the events reaching it and write the model file.")
+        {
+            chain, output, resume, threads, maxEvents, seed, quiet,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            bool isVerbose = parse.GetValue(verbose);
+            var console = new ConsoleOutput(isVerbose, parse.GetValue(quiet));
+            try
+            {
+                var options = new TrainOptions
+                {
+                    Output = parse.GetValue(output),
+                    Resume = parse.GetValue(resume),
+                    Overrides = new RunOverrides
+                    {
+                        Threads = parse.GetValue(threads),
+                        MaxEvents = parse.GetValue(maxEvents),
+                        Seed = parse.GetValue(seed),
+                    },
+                };
+                TrainSummary summary = await new ChainTrainer(console, console).TrainAsync(parse.GetValue(chain)!.ToString(), options, cancellation);
+                Summary.Print(summary);
+                return ExitCodes.Success;
+            }
+            catch (Exception e)
+            {
+                return ErrorReport.Handle(e, isVerbose);
+            }
+        });
+        return command;
+    }
+}
