@@ -1,0 +1,441 @@
+using System.Buffers;
+using System.Globalization;
+using EnergyRegression.Data;
+using EnergyRegression.Expressions;
+using EnergyRegression.Models;
+using EnergyRegression.Physics;
+using EnergyRegression.Plugins.Regressors.Gbdt.Training;
+using EnergyRegression.Plugins.Regressors.Gbdt.Trees;
+using EnergyRegression.Running;
+
+namespace EnergyRegression.Plugins.Regressors.Gbdt;
+
+/// <summary>
+/// The <c>gbdt</c> regressor: gradient-boosted trees on tabular features (shower shapes, η, pT, ...), one tree
+/// ensemble per region (barrel/endcap by default), trained by LightGBM through ML.NET and applied with the
+/// project's own vectorised evaluator (<see cref="EnsembleEvaluator"/>). docs/gbdt.md describes every key.
+/// </summary>
+[Plugin("gbdt", Description = "Gradient-boosted trees (LightGBM) per detector region: predicts E_true/E_raw or E_true from feature columns.")]
+public sealed class GbdtRegressor : ITrainableRegressor
+{
+    private readonly GbdtConfig _config;
+    private readonly IRunContext _context;
+    private GbdtModel? _model;
+    private ConfigExpression[] _regionConditions = [];
+    private List<ModelInput>? _inputs;
+    private ModelCard? _trainedCard;
+    private string? _searchCsv;
+
+    /// <summary>Applying: loads the model; training: checks the keys training needs.</summary>
+    public GbdtRegressor(GbdtConfig config, IRunContext context)
+    {
+        _config = config;
+        _context = context;
+        if (context.Mode == RunMode.Apply)
+        {
+            if (config.Model is null)
+            {
+                throw new ConfigValueException("model", "applying the regressor needs its model file (write one with 'energyreg train')");
+            }
+            (GbdtModel model, _) = GbdtModel.Load(config.Model);
+            if (config.Features.Length > 0 && !config.Features.SequenceEqual(model.Features))
+            {
+                throw new ConfigValueException("features",
+                    $"the model {config.Model} was trained on [{string.Join(", ", model.Features)}]; remove 'features' or list exactly those");
+            }
+            if (config.Collection != model.Collection)
+            {
+                throw new ConfigValueException("collection", $"the model {config.Model} calibrates '{model.Collection}', not '{config.Collection}'");
+            }
+            Use(model);
+        }
+        else
+        {
+            if (config.Features.Length == 0)
+            {
+                throw new ConfigValueException("features", "training needs the list of feature columns");
+            }
+            _regionConditions = [.. config.EffectiveRegions.Select((r, i) => new ConfigExpression(r.When, $"regions[{i}].when"))];
+        }
+    }
+
+    /// <inheritdoc />
+    public string? ModelPath => _config.Model;
+
+    private void Use(GbdtModel model)
+    {
+        _model = model;
+        _regionConditions = [.. model.Regions.Select((r, i) => new ConfigExpression(r.When, $"regions[{i}].when"))];
+    }
+
+    /// <inheritdoc />
+    public void Predict(EventBatch batch)
+    {
+        GbdtModel model = _model ?? throw new InvalidOperationException("the gbdt regressor has no trained model");
+        using var rows = ObjectRows.From(batch, model.Collection, model.Features, model.RawEnergy, null, _regionConditions, model.Nan, model.NanValue, ModelPath);
+        if (batch.HasColumn(model.Output))
+        {
+            throw new ConfigValueException("output", $"column '{model.Output}' already exists; choose another 'output'");
+        }
+        Span<float> output = batch.AddObjectColumn<float>(model.Collection, model.Output).Values;
+        float[] prediction = new float[rows.Count];
+        for (int region = 0; region < model.Regions.Count; region++)
+        {
+            int[] members = rows.RowsOfRegion(region);
+            if (members.Length == 0)
+            {
+                continue;
+            }
+            float[] x = rows.GatherRows(members);
+            float[] y = new float[members.Length];
+            EnsembleEvaluator.Predict(model.Regions[region].Trees, x, y);
+            for (int i = 0; i < members.Length; i++)
+            {
+                prediction[members[i]] = y[i];
+            }
+        }
+        for (int i = 0; i < rows.Count; i++)
+        {
+            output[i] = model.Target == GbdtTarget.Ratio ? (float)(prediction[i] * rows.RawEnergy[i]) : prediction[i];
+        }
+    }
+
+    /// <inheritdoc />
+    public void Train(TrainingData data, IRunContext context)
+    {
+        IReadOnlyList<GbdtRegion> regions = _config.EffectiveRegions;
+        var hyper = Hyperparameters.From(_config);
+        (RegionData[] training, long trainObjects) = Collect(data.Training, regions.Count, "training");
+        (RegionData[] validation, long validObjects) = Collect(data.Validation, regions.Count, "validation");
+        var trainer = new TreeTrainer(_config.Engine, _config.Threads, context.Seed, context.Log);
+        var models = new List<GbdtRegionModel>();
+        var searchLog = new System.Text.StringBuilder();
+        using IProgressTask progress = context.StartProgress("gbdt regions", regions.Count);
+        for (int r = 0; r < regions.Count; r++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            GbdtRegion region = regions[r];
+            if (training[r].Rows == 0)
+            {
+                throw new InputDataException("training data", $"region '{region.Name}'",
+                    $"no {_config.Collection} objects with E_true > 0 and E_raw > 0 satisfy \"{region.When}\"; change 'regions' or the selection");
+            }
+            RegionData scoring = validation[r].Rows > 0 ? validation[r] : training[r];
+            if (validation[r].Rows == 0)
+            {
+                context.Log.Warning($"gbdt {region.Name}: no validation objects; metrics and search use the training objects");
+            }
+            context.Log.Info($"gbdt {region.Name}: training on {training[r].Rows:N0} objects, validating on {validation[r].Rows:N0}");
+            TrainedTrees trees;
+            Hyperparameters chosen;
+            if (_config.Search.Method == SearchMethod.None)
+            {
+                chosen = hyper;
+                trees = trainer.Train(training[r], validation[r], hyper, _config.EarlyStopping);
+            }
+            else
+            {
+                var search = new HyperparameterSearch(_config.Search, hyper, context.CreateRandom("gbdt-search:" + region.Name), context.Log, region.Name);
+                (chosen, trees) = search.Run(h => trainer.Train(training[r], validation[r], h, _config.EarlyStopping),
+                    t => Metrics(t.Ensemble, scoring)["loss"]);
+                searchLog.Append(search.Csv(region.Name));
+            }
+            Dictionary<string, double> metrics = Metrics(trees.Ensemble, scoring);
+            metrics["training_objects"] = training[r].Rows;
+            metrics["validation_objects"] = validation[r].Rows;
+            context.Log.Info(string.Create(CultureInfo.InvariantCulture,
+                $"gbdt {region.Name}: {trees.Ensemble.TreeCount} trees; E/E_true median {metrics["median_response_raw"]:0.####} → {metrics["median_response"]:0.####}, σ_eff/median {metrics["resolution_raw"]:0.#####} → {metrics["resolution"]:0.#####}"));
+            var chosenSet = new Dictionary<string, string>(chosen.ToDictionary()) { ["trees_grown"] = trees.Ensemble.TreeCount.ToString(CultureInfo.InvariantCulture) };
+            models.Add(new GbdtRegionModel(region.Name, region.When, trees.Ensemble, trees.Engine, chosenSet, metrics, trees.Importance));
+            progress.Advance(1);
+        }
+        Use(new GbdtModel(_config.Collection, _config.Features, _config.RawEnergyColumn, _config.TrueEnergyColumn, _config.Target,
+            _config.OutputColumn, _config.Nan, _config.NanValue, models));
+        _trainedCard = null;
+        _searchCsv = searchLog.Length > 0 ? searchLog.ToString() : null;
+        _counts = (trainObjects, validObjects);
+    }
+
+    private (long Training, long Validation) _counts;
+
+    /// <inheritdoc />
+    public void SaveModel(string path, Provenance provenance)
+    {
+        GbdtModel model = _model ?? throw new InvalidOperationException("train before saving");
+        _trainedCard = model.Card(provenance, _inputs ?? [.. model.Features.Select(f => new ModelInput(f, []))], _counts.Training, _counts.Validation);
+        model.Save(path, _trainedCard);
+        // Beside the model, for people who read files rather than archives.
+        WriteSidecar(path, "importance.csv", model.ImportanceCsv());
+        if (_searchCsv is not null)
+        {
+            WriteSidecar(path, "search.csv", _searchCsv);
+        }
+    }
+
+    private static void WriteSidecar(string modelPath, string suffix, string text)
+    {
+        string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, $"{Path.GetFileNameWithoutExtension(modelPath)}.{suffix}");
+        File.WriteAllText(path + ".partial", text);
+        File.Move(path + ".partial", path, overwrite: true);
+    }
+
+    /// <summary>Gathers every usable object (E_raw &gt; 0, E_true &gt; 0, finite) of the batches into per-region tables.</summary>
+    private (RegionData[] Regions, long Objects) Collect(IReadOnlyList<EventBatch> batches, int regionCount, string part)
+    {
+        int width = 0;
+        RegionData[]? regions = null;
+        long objects = 0;
+        long skipped = 0;
+        foreach (EventBatch batch in batches)
+        {
+            using var rows = ObjectRows.From(batch, _config.Collection, _config.Features, _config.RawEnergyColumn, _config.TrueEnergyColumn,
+                _regionConditions, _config.Nan, _config.NanValue, null);
+            if (regions is null)
+            {
+                width = rows.Width;
+                _inputs ??= rows.Inputs;
+                regions = [.. Enumerable.Range(0, regionCount).Select(_ => new RegionData(width))];
+            }
+            for (int i = 0; i < rows.Count; i++)
+            {
+                double raw = rows.RawEnergy[i];
+                double truth = rows.TrueEnergy[i];
+                int region = rows.Region[i];
+                if (!(raw > 0 && truth > 0 && double.IsFinite(raw) && double.IsFinite(truth)) || region < 0)
+                {
+                    skipped++;
+                    continue;
+                }
+                double y = _config.Target == GbdtTarget.Ratio ? truth / raw : truth;
+                double weight = _config.Loss == GbdtLoss.Relative ? 1 / (y * y) : 1;
+                regions[region].Add(rows.Row(i), (float)y, (float)weight, raw, truth);
+                objects++;
+            }
+        }
+        if (skipped > 0)
+        {
+            _context.Log.Info($"gbdt: {skipped:N0} {part} objects without a positive E_true and E_raw (or outside every region) are not used");
+        }
+        return (regions ?? [.. Enumerable.Range(0, regionCount).Select(_ => new RegionData(width))], objects);
+    }
+
+    /// <summary>
+    /// The loss the trees minimise (weighted mean squared error of y) and the resolution of E_pred/E_true as σ_eff,
+    /// with the raw energy's for comparison, on <paramref name="data"/>.
+    /// </summary>
+    private Dictionary<string, double> Metrics(CompleteTreeEnsemble trees, RegionData data)
+    {
+        float[] y = new float[data.Rows];
+        EnsembleEvaluator.Predict(trees, data.Features, y);
+        double loss = 0;
+        double weights = 0;
+        double[] response = new double[data.Rows];
+        double[] rawResponse = new double[data.Rows];
+        for (int i = 0; i < data.Rows; i++)
+        {
+            double diff = y[i] - data.Target[i];
+            loss += data.Weight[i] * diff * diff;
+            weights += data.Weight[i];
+            double predicted = _config.Target == GbdtTarget.Ratio ? y[i] * data.RawEnergy[i] : y[i];
+            response[i] = predicted / data.TrueEnergy[i];
+            rawResponse[i] = data.RawEnergy[i] / data.TrueEnergy[i];
+        }
+        double sigmaEff = Resolution.SigmaEff(response);
+        double sigmaEffRaw = Resolution.SigmaEff(rawResponse);
+        double median = Resolution.Median(response);
+        double medianRaw = Resolution.Median(rawResponse);
+        return new Dictionary<string, double>
+        {
+            ["loss"] = weights > 0 ? loss / weights : double.NaN,
+            ["sigma_eff"] = sigmaEff,
+            ["sigma_eff_raw"] = sigmaEffRaw,
+            ["median_response"] = median,
+            ["median_response_raw"] = medianRaw,
+            // σ_eff at each energy's own scale: the raw energy is low, and rescaling alone widens σ_eff.
+            ["resolution"] = sigmaEff / median,
+            ["resolution_raw"] = sigmaEffRaw / medianRaw,
+        };
+    }
+
+    /// <summary>
+    /// The objects of one batch as the regressor sees them: the feature matrix, the raw (and true) energies and the
+    /// region of every object (−1: none). Missing columns and NaN features become one clear error.
+    /// </summary>
+    private sealed class ObjectRows : IDisposable
+    {
+        private float[] _features = [];
+
+        public int Count { get; private init; }
+
+        public int Width { get; private init; }
+
+        public List<ModelInput> Inputs { get; private init; } = [];
+
+        public double[] RawEnergy { get; private init; } = [];
+
+        public double[] TrueEnergy { get; private init; } = [];
+
+        public int[] Region { get; private init; } = [];
+
+        public ReadOnlySpan<float> Row(int i) => _features.AsSpan(i * Width, Width);
+
+        public int[] RowsOfRegion(int region) => [.. Enumerable.Range(0, Count).Where(i => Region[i] == region)];
+
+        public float[] GatherRows(int[] rows)
+        {
+            float[] x = new float[rows.Length * Width];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Row(rows[i]).CopyTo(x.AsSpan(i * Width, Width));
+            }
+            return x;
+        }
+
+        public static ObjectRows From(EventBatch batch, string collection, IReadOnlyList<string> features, string rawColumn, string? trueColumn,
+            ConfigExpression[] regions, NanPolicy nan, float nanValue, string? modelPath)
+        {
+            var matrix = new FeatureMatrix(collection, features);
+            IReadOnlyList<ModelInput> inputs;
+            try
+            {
+                inputs = matrix.Check(batch);
+                RequireObjectColumn(batch, collection, rawColumn);
+                if (trueColumn is not null)
+                {
+                    RequireObjectColumn(batch, collection, trueColumn);
+                }
+            }
+            catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
+            {
+                string message = e is KeyNotFoundException ? e.Message.Trim('"') : e.Message;
+                throw modelPath is null
+                    ? new ConfigValueException("features", message)
+                    : new ConfigValueException("model", $"the model {modelPath} needs it: {message}");
+            }
+            int count = matrix.RowsOf(batch);
+            float[] x = ArrayPool<float>.Shared.Rent(Math.Max(1, count * matrix.Width));
+            matrix.Gather(batch, x);
+            var rows = new ObjectRows
+            {
+                _features = x,
+                Count = count,
+                Width = matrix.Width,
+                Inputs = [.. inputs],
+                RawEnergy = Doubles(batch, rawColumn),
+                TrueEnergy = trueColumn is null ? [] : Doubles(batch, trueColumn),
+                Region = AssignRegions(batch, collection, regions, count),
+            };
+            rows.HandleNaN(batch, collection, features, nan, nanValue);
+            return rows;
+        }
+
+        private static void RequireObjectColumn(EventBatch batch, string collection, string name)
+        {
+            if (!batch.HasColumn(name))
+            {
+                throw new KeyNotFoundException($"No column '{name}' in the batch{NameSuggestions.DidYouMean(name, batch.ColumnNames)}.");
+            }
+            if (batch.GetColumn(name) is not { Level: ColumnLevel.Object, RowSize: 1 } column || column.Collection != collection)
+            {
+                throw new ArgumentException($"Column '{name}' must hold one number per {collection} object.");
+            }
+        }
+
+        private static double[] Doubles(EventBatch batch, string name)
+        {
+            Column column = batch.GetColumn(name);
+            double[] values = new double[column.Rows];
+            column.CopyTo(values);
+            return values;
+        }
+
+        private static int[] AssignRegions(EventBatch batch, string collection, ConfigExpression[] regions, int count)
+        {
+            int[] region = new int[count];
+            Array.Fill(region, -1);
+            for (int r = regions.Length - 1; r >= 0; r--)
+            {
+                using ExpressionResult result = regions[r].Evaluate(batch);
+                if (!result.IsCondition || result.Level != ColumnLevel.Object || result.Collection != collection)
+                {
+                    throw new ConfigValueException($"regions[{r}].when", $"\"{regions[r].Text}\" must be a condition on the {collection} objects");
+                }
+                ReadOnlySpan<double> holds = result.Values;
+                for (int i = 0; i < count; i++)
+                {
+                    if (holds[i] != 0)
+                    {
+                        region[i] = r; // walking backwards: the first region that holds wins
+                    }
+                }
+            }
+            return region;
+        }
+
+        private void HandleNaN(EventBatch batch, string collection, IReadOnlyList<string> features, NanPolicy nan, float nanValue)
+        {
+            Span<float> values = _features.AsSpan(0, Count * Width);
+            int at = IndexOfNaN(values);
+            if (at < 0)
+            {
+                return;
+            }
+            if (nan == NanPolicy.Replace)
+            {
+                foreach (ref float v in values)
+                {
+                    if (float.IsNaN(v))
+                    {
+                        v = nanValue;
+                    }
+                }
+                return;
+            }
+            int row = at / Width;
+            ReadOnlySpan<int> offsets = batch.GetCollection(collection).Offsets;
+            int e = 0;
+            while (offsets[e + 1] <= row)
+            {
+                e++;
+            }
+            string column = ColumnAt(batch, features, at % Width);
+            throw new InputDataException("input", $"entry {batch.EntryOf(e)}, {collection}[{row - offsets[e]}], {column}",
+                "NaN feature value; the gbdt regressor stops on NaN unless 'nan: replace' (with 'nan_value') is set");
+        }
+
+        private static int IndexOfNaN(ReadOnlySpan<float> values)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (float.IsNaN(values[i]))
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private static string ColumnAt(EventBatch batch, IReadOnlyList<string> features, int offset)
+        {
+            foreach (string name in features)
+            {
+                int size = batch.GetColumn(name).RowSize;
+                if (offset < size)
+                {
+                    return size == 1 ? name : $"{name}[{offset}]";
+                }
+                offset -= size;
+            }
+            return "?";
+        }
+
+        public void Dispose()
+        {
+            if (_features.Length > 0)
+            {
+                ArrayPool<float>.Shared.Return(_features);
+            }
+            _features = [];
+        }
+    }
+}
