@@ -49,16 +49,16 @@ internal static class GbdtConsole
         Console.WriteLine($"trees {trees.Ensemble.TreeCount} depth {trees.Ensemble.Depth} path {EnsembleEvaluator.Best}");
 
         float[] all = new float[rows];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict_1thread_rows_per_s {rows / Best(() => EnsembleEvaluator.Predict(trees.Ensemble, x, all)):F0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict_1thread_rows_per_s {rows / Timing.BestSeconds(5, () => EnsembleEvaluator.Predict(trees.Ensemble, x, all)):F0}"));
         int threads = Environment.ProcessorCount;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict_{threads}threads_rows_per_s {rows / Best(() => Parallel.For(0, threads, t =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict_{threads}threads_rows_per_s {rows / Timing.BestSeconds(5, () => Parallel.For(0, threads, t =>
         {
             int first = (int)((long)rows * t / threads);
             int last = (int)((long)rows * (t + 1) / threads);
             EnsembleEvaluator.Predict(trees.Ensemble, x.AsSpan(first * Features, (last - first) * Features), all.AsSpan(first, last - first));
         })):F0}"));
         float[] mlnet = [];
-        double mlnetSeconds = Best(() => mlnet = TreeTrainer.PredictWithMlNet(trees, x, Features), repeats: 2);
+        double mlnetSeconds = Timing.BestSeconds(2, () => mlnet = TreeTrainer.PredictWithMlNet(trees, x, Features));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict_mlnet_rows_per_s {rows / mlnetSeconds:F0}"));
         Console.WriteLine($"identical_to_mlnet {mlnet.AsSpan().SequenceEqual(all)}");
         return 0;
@@ -87,18 +87,5 @@ internal static class GbdtConsole
     {
         using var file = File.Create(path);
         file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-    }
-
-    private static double Best(Action action, int repeats = 5)
-    {
-        action();
-        double best = double.MaxValue;
-        for (int i = 0; i < repeats; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            action();
-            best = Math.Min(best, clock.Elapsed.TotalSeconds);
-        }
-        return best;
     }
 }

@@ -87,16 +87,7 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
             Threads = overrides.Threads ?? (definition.Threads > 0 ? definition.Threads : Environment.ProcessorCount),
             MaxEvents = overrides.MaxEvents ?? definition.MaxEvents,
         };
-        var provenance = new Provenance
-        {
-            ToolVersion = ToolVersion,
-            ConfigPath = chainPath,
-            ConfigText = file.Text,
-            ConfigSha256 = file.Sha256,
-            Seed = seed,
-            InputFiles = ((IEventReader)chain.Reader.Instance).InputFiles,
-            StartedUtc = DateTimeOffset.UtcNow,
-        };
+        Provenance provenance = NewProvenance(file, chain, seed);
 
         var writer = chain.Writer?.Instance as IEventWriter;
         if (writer is not null)
@@ -132,6 +123,18 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
         WriteJsonAtomically(provenancePath, provenance);
         return new RunSummary(result, writer.OutputPath, cutFlowPath, provenancePath);
     }
+
+    /// <summary>The provenance of a run of <paramref name="chain"/> starting now.</summary>
+    internal static Provenance NewProvenance(ChainFile file, Chain chain, int seed) => new()
+    {
+        ToolVersion = ToolVersion,
+        ConfigPath = file.Path,
+        ConfigText = file.Text,
+        ConfigSha256 = file.Sha256,
+        Seed = seed,
+        InputFiles = ((IEventReader)chain.Reader.Instance).InputFiles,
+        StartedUtc = DateTimeOffset.UtcNow,
+    };
 
     /// <summary><c>out/calib.root</c> → <c>out/calib.cutflow.json</c>.</summary>
     public static string SidecarPath(string outputPath, string kind) =>

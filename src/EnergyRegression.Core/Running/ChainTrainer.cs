@@ -90,16 +90,7 @@ public sealed class ChainTrainer(IRunLog log, IProgressDisplay progress)
                     $"no events reached {step.Description} for training ({loop.EventsRead:N0} read; see the cut flow with 'energyreg run')");
             }
 
-            var provenance = new Provenance
-            {
-                ToolVersion = ChainRunner.ToolVersion,
-                ConfigPath = chainPath,
-                ConfigText = file.Text,
-                ConfigSha256 = file.Sha256,
-                Seed = seed,
-                InputFiles = ((IEventReader)chain.Reader.Instance).InputFiles,
-                StartedUtc = DateTimeOffset.UtcNow,
-            };
+            Provenance provenance = ChainRunner.NewProvenance(file, chain, seed);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Call(step, "training", () => regressor.Train(data, context));
             cancellation.ThrowIfCancellationRequested();
