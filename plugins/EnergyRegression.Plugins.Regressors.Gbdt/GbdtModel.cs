@@ -166,7 +166,7 @@ internal sealed record GbdtModel(
         {
             writer.Write(t);
         }
-        foreach (double v in trees.Leaves)
+        foreach (double v in trees.Leaves.AsSpan(0, trees.LeafCount))
         {
             writer.Write(v);
         }

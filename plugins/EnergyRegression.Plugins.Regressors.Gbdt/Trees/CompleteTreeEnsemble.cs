@@ -43,8 +43,12 @@ internal sealed class CompleteTreeEnsemble
         Thresholds = new float[thresholds.Length + 32];
         features.CopyTo(Features, 0);
         thresholds.CopyTo(Thresholds, 0);
-        Leaves = leaves;
+        Leaves = new double[leaves.Length + 64];
+        leaves.CopyTo(Leaves, 0);
     }
+
+    /// <summary>Leaf values in <see cref="Leaves"/> (without its padding).</summary>
+    public int LeafCount => TreeCount << Depth;
 
     /// <summary>Levels of internal nodes (a single-leaf tree has depth 0).</summary>
     public int Depth { get; }
@@ -61,7 +65,7 @@ internal sealed class CompleteTreeEnsemble
     /// <summary>Threshold of every node, tree after tree (plus padding at the end).</summary>
     public float[] Thresholds { get; }
 
-    /// <summary>The 2^Depth leaf values of every tree.</summary>
+    /// <summary>The 2^Depth leaf values of every tree (plus padding at the end, for vector loads).</summary>
     public double[] Leaves { get; }
 
     /// <summary>Internal nodes of a complete tree of <paramref name="depth"/> levels.</summary>

@@ -161,8 +161,16 @@ internal static class EnsembleEvaluator
                         j = j + j + Vector512<int>.One + left;
                     }
                     double* leaf = leaves + t * leafCount;
-                    low += Gather(leaf, j.GetLower());
-                    high += Gather(leaf, j.GetUpper());
+                    if (leafCount <= 64)
+                    {
+                        low += Leaf(leaf, leafCount, Avx512F.ConvertToVector512Int64(j.GetLower()));
+                        high += Leaf(leaf, leafCount, Avx512F.ConvertToVector512Int64(j.GetUpper()));
+                    }
+                    else
+                    {
+                        low += Gather(leaf, j.GetLower());
+                        high += Gather(leaf, j.GetUpper());
+                    }
                 }
                 low.Store(output + r);
                 high.Store(output + r + 8);
@@ -228,6 +236,33 @@ internal static class EnsembleEvaluator
             }
         }
         return rows;
+    }
+
+    /// <summary>
+    /// Leaf values of up to 64 leaves by register permutes (16 per two-table permute, then selects on bits 4 and 5
+    /// of the leaf index) instead of gathers. Reads up to 64 values from <paramref name="leaf"/> (the array is padded).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<double> Leaf(double* leaf, int leafCount, Vector512<long> j)
+    {
+        Vector512<double> low16 = Avx512F.PermuteVar8x64x2(Vector512.Load(leaf), j, Vector512.Load(leaf + 8));
+        if (leafCount <= 16)
+        {
+            return low16;
+        }
+        Vector512<double> high16 = Avx512F.PermuteVar8x64x2(Vector512.Load(leaf + 16), j, Vector512.Load(leaf + 24));
+        var low32 = Vector512.ConditionalSelect(Bit(j, 16), high16, low16);
+        if (leafCount <= 32)
+        {
+            return low32;
+        }
+        Vector512<double> third = Avx512F.PermuteVar8x64x2(Vector512.Load(leaf + 32), j, Vector512.Load(leaf + 40));
+        Vector512<double> fourth = Avx512F.PermuteVar8x64x2(Vector512.Load(leaf + 48), j, Vector512.Load(leaf + 56));
+        var high32 = Vector512.ConditionalSelect(Bit(j, 16), fourth, third);
+        return Vector512.ConditionalSelect(Bit(j, 32), high32, low32);
+
+        static Vector512<double> Bit(Vector512<long> index, long bit) =>
+            Vector512.Equals(index & Vector512.Create(bit), Vector512.Create(bit)).AsDouble();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
