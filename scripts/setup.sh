@@ -26,7 +26,9 @@ apt_update_once() {
 
 # --- system packages -------------------------------------------------------------------------
 # fonts-dejavu-core: fonts for headless plots; binutils: not needed, we grep the library instead.
-apt_packages=(fonts-dejavu-core ca-certificates)
+# hdf5-tools (h5dump) and python3-h5py (for /usr/bin/python3): independent HDF5 oracles of the tests
+# and the h5py side of benchmarks/hdf5-read.sh; the tool itself needs neither.
+apt_packages=(fonts-dejavu-core ca-certificates hdf5-tools python3-h5py)
 missing=()
 for p in "${apt_packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
