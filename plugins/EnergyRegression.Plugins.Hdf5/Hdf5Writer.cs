@@ -180,7 +180,7 @@ public sealed class Hdf5Writer : IEventWriter
             ("config_sha256", p.ConfigSha256),
             ("config_text", p.ConfigText),
             ("seed", (long)p.Seed),
-            ("input_files", string.Join("\n", p.InputFiles)),
+            ("input_files", p.InputFiles.ToArray()),
             ("started_utc", p.StartedUtc.ToString("o", CultureInfo.InvariantCulture)),
         };
         if (p.Shard is not null)
@@ -453,7 +453,7 @@ public sealed class Hdf5Writer : IEventWriter
                 blockRows = Math.Max(1, blockRows / _chunkRows) * _chunkRows;
             }
             blockRows = Math.Min(blockRows, Rows);
-            long rowElements = RowBytes / Marshal.SizeOf<T>();
+            long rowElements = RowBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
             var buffer = new T[checked(blockRows * rowElements)];
             int rank = 1 + RowShape.Length;
             for (long first = 0; first < Rows; first += blockRows)
@@ -473,10 +473,10 @@ public sealed class Hdf5Writer : IEventWriter
     }
 }
 
-/// <summary>Booleans as h5py stores them: an enum over int8, so numpy reads them back as bool.</summary>
+/// <summary>Booleans as an enum {FALSE = 0, TRUE = 1} as h5py stores them (over uint8: PureHDF 2.2.0 cannot write enums over int8), so numpy reads them back as bool.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1008:Enums should have zero value", Justification = "h5py's member names FALSE/TRUE.")]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707", Justification = "h5py's member names FALSE/TRUE.")]
-internal enum Hdf5Bool : sbyte
+internal enum Hdf5Bool : byte
 {
     FALSE = 0,
     TRUE = 1,
