@@ -1,4 +1,5 @@
 using EnergyRegression.Hdf5;
+using EnergyRegression.TestOracles;
 using PureHDF;
 
 namespace EnergyRegression.Plugins.Hdf5.Tests;
@@ -99,7 +100,7 @@ public sealed class BadInputTests(H5pyFiles files) : IClassFixture<H5pyFiles>, I
     /// <summary>The file offset of /images' first chunk, from h5dump's storage layout.</summary>
     private static long FirstChunkAddress(string path)
     {
-        string text = Oracles.H5dump("-p", "-H", "-d", "/images", path);
+        string text = H5pyOracle.H5dump("-p", "-H", "-d", "/images", path);
         // h5py writes chunk index B-trees; find the first chunk by scanning for the zlib header after the dataset's header instead.
         byte[] bytes = File.ReadAllBytes(path);
         Assert.Contains("CHUNKED ( 64, 32, 32 )", text, StringComparison.Ordinal);

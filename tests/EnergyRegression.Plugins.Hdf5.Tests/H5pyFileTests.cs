@@ -1,5 +1,6 @@
 using EnergyRegression.Data;
 using EnergyRegression.Hdf5;
+using EnergyRegression.TestOracles;
 
 namespace EnergyRegression.Plugins.Hdf5.Tests;
 
@@ -8,7 +9,7 @@ public sealed class H5pyFiles : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public H5pyFiles() => Oracles.MakeH5pyFiles(_dir.Path);
+    public H5pyFiles() => H5pyOracle.MakeH5pyFiles(_dir.Path);
 
     public string ImagesLabels => _dir.File("images_labels.h5");
 
@@ -52,7 +53,7 @@ public sealed class H5pyFileTests(H5pyFiles files) : IClassFixture<H5pyFiles>
         Assert.Equal(typeof(float), data.Kinds["Electron_eta"].Type);
         Assert.Equal(Enumerable.Range(0, 9).Select(k => 37L * k), data.FirstEntries);
 
-        H5pyDump h5py = Oracles.H5py(files.ImagesLabels);
+        H5pyDump h5py = H5pyOracle.H5py(files.ImagesLabels);
         Dataset.AssertBits(h5py.Values("/images"), data.Values["Electron_window"], "images");
         Dataset.AssertBits(h5py.Values("/energies"), data.Values["Electron_energy"], "energies");
         Dataset.AssertBits(h5py.Values("/eta"), data.Values["Electron_eta"], "eta (big-endian)");
@@ -76,7 +77,7 @@ public sealed class H5pyFileTests(H5pyFiles files) : IClassFixture<H5pyFiles>
         Assert.Equal(["energies", "eta", "images"], data.ColumnOrder.Order(StringComparer.Ordinal));
         Assert.Equal((ColumnLevel.Event, null, typeof(float), "32x32"), data.Kinds["images"]);
         Assert.Empty(data.CollectionOrder);
-        Dataset.AssertBits(Oracles.H5py(files.ImagesLabels).Values("/images"), data.Values["images"], "images");
+        Dataset.AssertBits(H5pyOracle.H5py(files.ImagesLabels).Values("/images"), data.Values["images"], "images");
     }
 
     [Theory]
@@ -100,7 +101,7 @@ public sealed class H5pyFileTests(H5pyFiles files) : IClassFixture<H5pyFiles>
         Assert.Equal((ColumnLevel.Object, "Electron", typeof(float), "3x3"), data.Kinds["Electron_window"]);
         Assert.Equal((ColumnLevel.Object, "Photon", typeof(ulong), ""), data.Kinds["Photon_id"]);
 
-        H5pyDump h5py = Oracles.H5py(files.Table);
+        H5pyDump h5py = H5pyOracle.H5py(files.Table);
         Assert.Equal(h5py.Values("/Electron/counts").Select(v => (int)v), data.Counts["Electron"]);
         List<double> photonOffsets = h5py.Values("/Photon/offsets");
         Assert.Equal(photonOffsets.Zip(photonOffsets.Skip(1), (a, b) => (int)(b - a)), data.Counts["Photon"]);
@@ -160,7 +161,7 @@ public sealed class H5pyFileTests(H5pyFiles files) : IClassFixture<H5pyFiles>
         Assert.Equal(typeof(double), data.Kinds["cands_eta"].Type);
         Assert.Equal(typeof(short), data.Kinds["cands_n"].Type);
         Assert.Equal(typeof(bool), data.Kinds["cands_ok"].Type);
-        H5pyDump h5py = Oracles.H5py(files.Compound);
+        H5pyDump h5py = H5pyOracle.H5py(files.Compound);
         foreach (string member in new[] { "e", "eta", "n", "ok" })
         {
             Dataset.AssertBits(h5py.Values("/events/cands", member), data.Values["cands_" + member], member);

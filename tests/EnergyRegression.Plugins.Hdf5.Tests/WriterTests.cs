@@ -1,5 +1,6 @@
 using EnergyRegression.Data;
 using EnergyRegression.Running;
+using EnergyRegression.TestOracles;
 
 namespace EnergyRegression.Plugins.Hdf5.Tests;
 
@@ -134,7 +135,7 @@ public sealed class WriterTests : IDisposable
             Dataset.Of(reader.ReadBatches(33, CancellationToken.None)).AssertSameAs(expected);
         }
 
-        H5pyDump h5py = Oracles.H5py(path);
+        H5pyDump h5py = H5pyOracle.H5py(path);
         foreach (string column in expected.ColumnOrder)
         {
             (ColumnLevel level, string? collection, Type type, string shape) = expected.Kinds[column];
@@ -183,7 +184,7 @@ public sealed class WriterTests : IDisposable
     {
         string path = _dir.File("prov.h5");
         Write(new Hdf5WriterConfig { Path = path }, RandomBatches(7, 2, 10));
-        string text = Oracles.H5dump("-A", path);
+        string text = H5pyOracle.H5dump("-A", path);
         foreach ((string name, string value) in new[]
         {
             ("tool_version", "\"energyreg test\""), ("config_path", "\"chain.yaml\""), ("config_sha256", "\"0123456789abcdef\""),
@@ -194,7 +195,7 @@ public sealed class WriterTests : IDisposable
             Assert.True(at >= 0, $"no attribute {name} in\n{text}");
             Assert.Contains($"(0): {value}", text[at..], StringComparison.Ordinal);
         }
-        string properties = Oracles.H5dump("-p", "-H", "-d", "/events/ev_float32", path);
+        string properties = H5pyOracle.H5dump("-p", "-H", "-d", "/events/ev_float32", path);
         Assert.Contains("SHUFFLE", properties, StringComparison.Ordinal);
         Assert.Contains("COMPRESSION DEFLATE { LEVEL 6 }", properties, StringComparison.Ordinal);
     }
@@ -208,7 +209,7 @@ public sealed class WriterTests : IDisposable
         batch.AddObjectColumn<float>("Electron", "Electron_pt");
         batch.AddEventColumn<float>("image", 4, 4);
         Write(new Hdf5WriterConfig { Path = path }, [batch]);
-        H5pyDump h5py = Oracles.H5py(path);
+        H5pyDump h5py = H5pyOracle.H5py(path);
         Assert.Equal([0, 4, 4], h5py.Shape("/events/image"));
         Assert.Equal([1], h5py.Shape("/Electron/offsets"));
         using var reader = new Hdf5Reader(new Hdf5ReaderConfig { Files = [path] }, new FakeRunContext());
@@ -227,9 +228,9 @@ public sealed class WriterTests : IDisposable
         {
             Write(new Hdf5WriterConfig { Path = friend, Friend = true, Columns = ["Electron_calib"] }, WithCalibration(reader.ReadBatches(17, CancellationToken.None)));
         }
-        H5pyDump h5py = Oracles.H5py(friend);
+        H5pyDump h5py = H5pyOracle.H5py(friend);
         Assert.Equal(["/Electron/calib", "/Electron/offsets"], h5py.DatasetPaths.Order(StringComparer.Ordinal));
-        H5pyDump source = Oracles.H5py(input);
+        H5pyDump source = H5pyOracle.H5py(input);
         Assert.Equal(source.Values("/Electron/offsets"), h5py.Values("/Electron/offsets"));
         Dataset.AssertBits([.. source.Values("/Electron/float32").Select(v => (double)((float)v * 1.01f))], h5py.Values("/Electron/calib"), "calib");
     }

@@ -19,11 +19,10 @@ internal static class DumpCommand
 
     public static Command Create(Option<bool> verbose)
     {
-        var file = new Argument<string>("file") { Description = "The ROOT file." };
-        var tree = new Option<string>("--tree", "-t")
+        var file = new Argument<string>("file") { Description = "The ROOT or HDF5 file." };
+        var tree = new Option<string?>("--tree", "-t")
         {
-            Description = "The tree: name, or dir/sub/name, each part optionally ;CYCLE.",
-            Required = true,
+            Description = "The tree: name, or dir/sub/name, each part optionally ;CYCLE (required for ROOT files). HDF5 files: the event group of the table layout (default events; / for datasets at the top).",
         };
         var branches = new Option<string?>("--branches", "-b")
         {
@@ -33,7 +32,7 @@ internal static class DumpCommand
         {
             Description = "Entry range START:STOP (START <= i < STOP); either side may be left out; clamped to the tree.",
         };
-        var command = new Command("dump", "Print the entries of a TTree as JSON Lines: one {\"branch\": value, ...} object per entry.")
+        var command = new Command("dump", "Print the entries of a TTree (or of an HDF5 file's table layout) as JSON Lines: one {\"branch\": value, ...} object per entry.")
         {
             file, tree, branches, entries,
         };
@@ -53,9 +52,20 @@ internal static class DumpCommand
                 Console.Error.WriteLine("energyreg: usage error: --branches names no branch");
                 return ExitCodes.Usage;
             }
+            string path = parse.GetValue(file)!;
+            string? treePath = parse.GetValue(tree);
             try
             {
-                return Dump(parse.GetValue(file)!, parse.GetValue(tree)!, names, bounds);
+                if (Hdf5Commands.IsHdf5(path))
+                {
+                    return Hdf5Commands.Dump(path, treePath, names, bounds);
+                }
+                if (treePath is null)
+                {
+                    Console.Error.WriteLine("energyreg: usage error: Option '--tree' is required for ROOT files.");
+                    return ExitCodes.Usage;
+                }
+                return Dump(path, treePath, names, bounds);
             }
             catch (Exception e)
             {

@@ -15,14 +15,21 @@ internal static class InspectCommand
 {
     public static Command Create(Option<bool> verbose)
     {
-        var file = new Argument<string>("file") { Description = "The ROOT file." };
+        var file = new Argument<string>("file") { Description = "The ROOT or HDF5 file." };
         var streamers = new Option<bool>("--streamers") { Description = "Also print the file's streamer infos (class layouts), like ROOT's TFile::ShowStreamerInfo." };
-        var command = new Command("inspect", "Show the keys of a ROOT file and, for each TTree, its entries and branches.") { file, streamers };
+        var tree = new Option<string?>("--tree", "-t") { Description = "HDF5 files: the event group of the table layout shown (default events; / for datasets at the top)." };
+        var command = new Command("inspect", "Show the keys of a ROOT file and, for each TTree, its entries and branches; or the groups, datasets, attributes and table layout of an HDF5 file.") { file, streamers, tree };
         command.SetAction(parse =>
         {
             try
             {
                 string path = parse.GetValue(file)!;
+                if (Hdf5Commands.IsHdf5(path))
+                {
+                    Hdf5Commands.Inspect(path, parse.GetValue(tree) ?? "events", Console.Out);
+                    Console.Out.Flush();
+                    return ExitCodes.Success;
+                }
                 RootFiles.EnsureExists(path);
                 using var root = RootFile.Open(path);
                 Inspect(root, Console.Out);

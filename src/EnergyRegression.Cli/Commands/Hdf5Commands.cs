@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using EnergyRegression.Hdf5;
+using EnergyRegression.Plugins;
+
+namespace EnergyRegression.Cli.Commands;
+
+/// <summary>
+/// <c>energyreg inspect FILE.h5</c> and <c>energyreg dump FILE.h5</c>: the HDF5 side of the two commands
+/// (docs/cli-root.md, "HDF5 files"), over src/EnergyRegression.Hdf5. A file is HDF5 when it starts with
+/// the HDF5 signature or is named .h5/.hdf5/.he5.
+/// </summary>
+internal static class Hdf5Commands
+{
+    private const long ChunkEntries = 10_000;
+
+    /// <summary>True when <paramref name="path"/> should be read as HDF5.</summary>
+    public static bool IsHdf5(string path)
+    {
+        if (File.Exists(path) && Hdf5File.HasSignature(path))
+        {
+            return true;
+        }
+        string extension = Path.GetExtension(path);
+        return extension.Equals(".h5", StringComparison.OrdinalIgnoreCase) || extension.Equals(".hdf5", StringComparison.OrdinalIgnoreCase)
+            || extension.Equals(".he5", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Library errors as input errors (exit 4) naming the file and the object.</summary>
+    public static T Translate<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Hdf5FormatException ex)
+        {
+            throw new InputDataException(ex.File, ex.ObjectPath, ex.Detail, ex);
+        }
+    }
+
+    /// <summary>The object tree with types, shapes, storage and filters; the attributes; the table layout if the file has one.</summary>
+    public static void Inspect(string path, string eventGroup, TextWriter output)
+    {
+        RootFiles.EnsureExists(path);
+        using Hdf5File file = Translate(() => Hdf5File.Open(path));
+        output.WriteLine($"{path} (HDF5)");
+        var rows = new List<string[]> { (string[])["object", "type", "shape", "storage", "filters"] };
+        var attributeLines = new List<string>();
+        foreach (Hdf5Node node in Translate(() => file.Walk().ToList()))
+        {
+            string name = new string(' ', 2 * node.Depth) + (node.Path == "/" ? "/" : node.Path[(node.Path.LastIndexOf('/') + 1)..] + (node.Dataset is null && node.Problem is null ? "/" : ""));
+            if (node.Dataset is { } d)
+            {
+                string storage = d.Chunks is { } c ? $"chunked ({string.Join(", ", c)})" : d.Layout;
+                rows.Add([name, d.Type.Name, d.IsScalar ? "scalar" : string.Join(" × ", d.Dimensions), storage, d.Filters.Count == 0 ? "-" : string.Join("+", d.Filters)]);
+            }
+            else
+            {
+                rows.Add([name, node.Problem is null ? "group" : "unreadable: " + node.Problem, "", "", ""]);
+            }
+            if (node.Problem is null)
+            {
+                foreach ((string attribute, string value) in Translate(() => file.Attributes(node.Path)))
+                {
+                    attributeLines.Add($"  {node.Path} {attribute} = {Shorten(value)}");
+                }
+            }
+        }
+        WriteTable(rows, output, rightAligned: []);
+        if (attributeLines.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("attributes:");
+            attributeLines.ForEach(output.WriteLine);
+        }
+        output.WriteLine();
+        Hdf5Table table;
+        try
+        {
+            table = Hdf5Table.Resolve(file, new Hdf5TableOptions { EventGroup = eventGroup });
+        }
+        catch (Hdf5FormatException ex)
+        {
+            output.WriteLine($"no table layout with event group {Hdf5File.Normalize(eventGroup)}: {ex.ObjectPath}: {ex.Detail}");
+            return;
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"table layout (event group {Hdf5File.Normalize(eventGroup)}): {table.Entries} entries, {table.Columns.Count} columns, {table.Collections.Count} collections"));
+        foreach (Hdf5Collection c in table.Collections)
+        {
+            output.WriteLine($"  collection {c.Name}: n{c.Name} from {c.Offsets ?? c.Counts}");
+        }
+        var columns = new List<string[]> { (string[])["column", "type", "shape", "collection", "dataset"] };
+        foreach (Hdf5Column c in table.Columns)
+        {
+            columns.Add([c.Name, c.TypeName, c.Shape.Length == 0 ? "-" : string.Join("×", c.Shape), c.Collection ?? "-", c.Member is null ? c.Dataset : $"{c.Dataset} ({c.Member})"]);
+        }
+        WriteTable(columns, output, rightAligned: []);
+        foreach (string skipped in table.Skipped)
+        {
+            output.WriteLine($"  not a column: {skipped}");
+        }
+    }
+
+    private static string Shorten(string value)
+    {
+        string oneLine = value.Replace("\n", "\\n", StringComparison.Ordinal);
+        return oneLine.Length <= 100 ? oneLine : oneLine[..97] + "...";
+    }
+
+    private static void WriteTable(List<string[]> rows, TextWriter output, int[] rightAligned)
+    {
+        int columns = rows[0].Length;
+        int[] widths = new int[columns];
+        foreach (string[] row in rows)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                widths[c] = Math.Max(widths[c], row[c].Length);
+            }
+        }
+        foreach (string[] row in rows)
+        {
+            var line = new System.Text.StringBuilder("  ");
+            for (int c = 0; c < columns; c++)
+            {
+                line.Append(c > 0 ? "  " : "");
+                line.Append(rightAligned.Contains(c) ? row[c].PadLeft(widths[c]) : row[c].PadRight(widths[c]));
+            }
+            output.WriteLine(line.ToString().TrimEnd());
+        }
+    }
+
+    /// <summary>One JSON object per entry of the table layout: event columns as values, object columns as arrays.</summary>
+    public static int Dump(string path, string? eventGroup, string[]? names, (long? Start, long? Stop) bounds)
+    {
+        RootFiles.EnsureExists(path);
+        using Hdf5File file = Translate(() => Hdf5File.Open(path));
+        Hdf5Table table = Translate(() => Hdf5Table.Resolve(file, new Hdf5TableOptions { EventGroup = eventGroup ?? "events" }));
+        List<Hdf5Column> selected;
+        if (names is null)
+        {
+            selected = [.. table.Columns];
+        }
+        else
+        {
+            selected = [];
+            foreach (string name in names)
+            {
+                Hdf5Column column = table.Columns.FirstOrDefault(c => c.Name == name)
+                    ?? throw new InputDataException(path, $"group {Hdf5File.Normalize(eventGroup ?? "events")}",
+                        $"no column '{name}'{NameSuggestions.DidYouMean(name, table.Columns.Select(c => c.Name))}; columns: {string.Join(", ", table.Columns.Select(c => c.Name))}");
+                selected.Add(column);
+            }
+        }
+        long start = Math.Clamp(bounds.Start ?? 0, 0, table.Entries);
+        long stop = Math.Clamp(bounds.Stop ?? table.Entries, start, table.Entries);
+        Hdf5Collection[] collections = [.. table.Collections.Where(c => selected.Any(s => s.Collection == c.Name))];
+        JsonEncodedText[] keys = [.. selected.Select(c => JsonEncodedText.Encode(c.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping))];
+
+        using Stream stdout = Console.OpenStandardOutput();
+        using var buffered = new BufferedStream(stdout, 1 << 16);
+        using (var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            long chunk = Math.Max(1, Math.Min(ChunkEntries, 4_000_000 / Math.Max(1, selected.Sum(c => Math.Max(1, c.Shape.Aggregate(1, (a, d) => a * d))))));
+            for (long first = start; first < stop; first += chunk)
+            {
+                int n = (int)Math.Min(chunk, stop - first);
+                var offsets = new Dictionary<string, long[]>(StringComparer.Ordinal);
+                foreach (Hdf5Collection c in collections)
+                {
+                    offsets[c.Name] = Translate(() => table.ReadOffsets(c, first, n));
+                }
+                var buffers = new Dictionary<Hdf5Column, byte[]>();
+                foreach (IGrouping<string?, Hdf5Column> level in selected.GroupBy(c => c.Collection))
+                {
+                    (long row, int rows) = level.Key is null ? (first, n) : (offsets[level.Key][0], checked((int)(offsets[level.Key][n] - offsets[level.Key][0])));
+                    foreach (Hdf5Column c in level)
+                    {
+                        buffers[c] = new byte[checked(rows * Math.Max(1, c.Shape.Aggregate(1, (a, d) => a * d)) * Size(c.ElementType))];
+                    }
+                    Translate(() =>
+                    {
+                        table.ReadColumns([.. level], row, rows, c => buffers[c]);
+                        return 0;
+                    });
+                }
+                for (int e = 0; e < n; e++)
+                {
+                    writer.WriteStartObject();
+                    for (int k = 0; k < selected.Count; k++)
+                    {
+                        Hdf5Column c = selected[k];
+                        writer.WritePropertyName(keys[k]);
+                        int rowSize = Math.Max(1, c.Shape.Aggregate(1, (a, d) => a * d));
+                        if (c.Collection is null)
+                        {
+                            WriteShaped(writer, c, buffers[c], (long)e * rowSize, 0);
+                            continue;
+                        }
+                        long[] o = offsets[c.Collection];
+                        writer.WriteStartArray();
+                        for (long obj = o[e] - o[0]; obj < o[e + 1] - o[0]; obj++)
+                        {
+                            WriteShaped(writer, c, buffers[c], obj * rowSize, 0);
+                        }
+                        writer.WriteEndArray();
+                    }
+                    writer.WriteEndObject();
+                    writer.Flush();
+                    writer.Reset();
+                    buffered.WriteByte((byte)'\n');
+                }
+            }
+        }
+        buffered.Flush();
+        return ExitCodes.Success;
+    }
+
+    private static int Size(Type t) => t == typeof(bool) ? 1 : Marshal.SizeOf(t);
+
+    private static void WriteShaped(Utf8JsonWriter writer, Hdf5Column column, byte[] values, long at, int dim)
+    {
+        if (dim == column.Shape.Length)
+        {
+            WriteValue(writer, column.ElementType, values, at);
+            return;
+        }
+        long stride = 1;
+        for (int d = dim + 1; d < column.Shape.Length; d++)
+        {
+            stride *= column.Shape[d];
+        }
+        writer.WriteStartArray();
+        for (int i = 0; i < column.Shape[dim]; i++)
+        {
+            WriteShaped(writer, column, values, at + (i * stride), dim + 1);
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, Type type, byte[] bytes, long index)
+    {
+        ReadOnlySpan<byte> span = bytes;
+        switch (Type.GetTypeCode(type))
+        {
+            case TypeCode.Single:
+                float f = MemoryMarshal.Cast<byte, float>(span)[(int)index];
+                if (float.IsFinite(f))
+                {
+                    writer.WriteNumberValue(f);
+                }
+                else
+                {
+                    writer.WriteStringValue(float.IsNaN(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity");
+                }
+                break;
+            case TypeCode.Double:
+                double d = MemoryMarshal.Cast<byte, double>(span)[(int)index];
+                if (double.IsFinite(d))
+                {
+                    writer.WriteNumberValue(d);
+                }
+                else
+                {
+                    writer.WriteStringValue(double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+                }
+                break;
+            case TypeCode.Boolean: writer.WriteBooleanValue(span[(int)index] != 0); break;
+            case TypeCode.SByte: writer.WriteNumberValue((sbyte)span[(int)index]); break;
+            case TypeCode.Byte: writer.WriteNumberValue(span[(int)index]); break;
+            case TypeCode.Int16: writer.WriteNumberValue(MemoryMarshal.Cast<byte, short>(span)[(int)index]); break;
+            case TypeCode.UInt16: writer.WriteNumberValue(MemoryMarshal.Cast<byte, ushort>(span)[(int)index]); break;
+            case TypeCode.Int32: writer.WriteNumberValue(MemoryMarshal.Cast<byte, int>(span)[(int)index]); break;
+            case TypeCode.UInt32: writer.WriteNumberValue(MemoryMarshal.Cast<byte, uint>(span)[(int)index]); break;
+            case TypeCode.Int64: writer.WriteNumberValue(MemoryMarshal.Cast<byte, long>(span)[(int)index]); break;
+            case TypeCode.UInt64: writer.WriteNumberValue(MemoryMarshal.Cast<byte, ulong>(span)[(int)index]); break;
+            default: throw new NotSupportedException($"unsupported: value type {type}");
+        }
+    }
+}
