@@ -9,6 +9,7 @@ public static class Program
     /// any BenchmarkDotNet option works (<c>--list flat</c>, <c>--filter '*Json*'</c>, ...).
     /// <c>-- root-write [REPEATS]</c> prints ROOT write throughput per codec against the codec alone (<see cref="RootWriteConsole"/>).
     /// <c>-- gbdt DIR [ROWS]</c> trains and times the gbdt regressor for benchmarks/gbdt.sh (<see cref="GbdtConsole"/>).
+    /// <c>-- hdf5-read FILE...</c> prints HDF5 read throughput for <c>benchmarks/hdf5-read.sh</c> (<see cref="Hdf5ReadConsole"/>).
     /// <c>-- simulate [REPEATS]</c> prints the simulator's events per second (<see cref="SimulationConsole"/>).
     /// <c>-- --filter '*' --job dry</c> runs everything once (benchmarks/dry-run.sh, part of CI); the exit code is 1 when a benchmark failed.
     /// <c>-- root-read ...</c> runs the quick ROOT read pass of <c>benchmarks/root-read.sh</c> instead (<see cref="RootReadConsole"/>).
@@ -18,6 +19,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "root-read")
         {
             return RootReadConsole.Run(args[1..]);
+        }
+        if (args.Length > 0 && args[0] == "hdf5-read")
+        {
+            return Hdf5ReadConsole.Run(args[1..]);
         }
         if (args.Length > 0 && args[0] == "root-write")
         {

@@ -14,6 +14,7 @@ public sealed class Hdf5Dataset
 {
     private readonly NativeDataset _dataset;
     private readonly RecentChunkCache? _cache;
+    private readonly long? _contiguousOffset;
 
     internal Hdf5Dataset(Hdf5File file, string path, NativeDataset dataset)
     {
@@ -45,6 +46,7 @@ public sealed class Hdf5Dataset
             _cache = new RecentChunkCache((int)Math.Min(4096, 2 * across));
         }
         Filters = PureHdfInternals.FilterNames(dataset);
+        _contiguousOffset = Filters.Count == 0 ? PureHdfInternals.ContiguousDataOffset(dataset) : null;
         long rowSize = 1;
         foreach (ulong d in Dimensions.Skip(1))
         {
@@ -123,6 +125,11 @@ public sealed class Hdf5Dataset
         }
         if (count == 0 || RowBytes == 0)
         {
+            return;
+        }
+        if (_contiguousOffset is { } offset && !IsScalar)
+        {
+            File.ReadAt(checked(offset + (first * RowBytes)), destination[..checked((int)bytes)], $"dataset {Path}, rows {first}–{first + count - 1}");
             return;
         }
         Selection selection;

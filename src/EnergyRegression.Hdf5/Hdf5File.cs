@@ -315,6 +315,37 @@ public sealed class Hdf5File : IDisposable
         };
     }
 
+    /// <summary>
+    /// Reads <paramref name="destination"/>.Length bytes at <paramref name="offset"/> with positional reads
+    /// on a handle of its own (contiguous datasets, see <see cref="PureHdfInternals.ContiguousDataOffset"/>).
+    /// </summary>
+    internal void ReadAt(long offset, Span<byte> destination, string place)
+    {
+        _handle ??= System.IO.File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long length = RandomAccess.GetLength(_handle);
+        if (offset < 0 || offset + destination.Length > length)
+        {
+            throw new Hdf5FormatException(Path, place,
+                $"The data lies at bytes {offset}–{offset + destination.Length - 1}, beyond the end of the file ({length} bytes): the file is truncated or damaged.");
+        }
+        while (destination.Length > 0)
+        {
+            int n = RandomAccess.Read(_handle, destination, offset);
+            if (n <= 0)
+            {
+                throw new Hdf5FormatException(Path, place, $"The file ends early at byte {offset}.");
+            }
+            destination = destination[n..];
+            offset += n;
+        }
+    }
+
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
+
     /// <summary>Closes the file.</summary>
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _handle?.Dispose();
+        _file.Dispose();
+    }
 }

@@ -4,11 +4,14 @@ using PureHDF;
 namespace EnergyRegression.Hdf5;
 
 /// <summary>
-/// What PureHDF 2.2.0 knows but does not make public: the byte order of a number type and a dataset's
-/// filter pipeline. PureHDF refuses to convert big-endian data itself ("Byte order conversion is not
+/// What PureHDF 2.2.0 knows but does not make public: the byte order of a number type, a dataset's
+/// filter pipeline and the file offset of a contiguous dataset's data. PureHDF refuses to convert big-endian data itself ("Byte order conversion is not
 /// (yet) supported"), so this library reads raw bytes and converts them, which needs the byte order.
 /// Read by reflection from NativeDataType._dataType.BitField.ByteOrder and
-/// NativeDataset.InternalFilterPipeline.FilterDescriptions; the package version is pinned in
+/// NativeDataset.InternalFilterPipeline.FilterDescriptions, NativeDataset.InternalDataLayout and
+/// Context.Driver.BaseAddress. PureHDF reads a row range of a contiguous dataset one innermost row per
+/// system call (128 bytes for 32 × 32 floats: ~130 MB/s, benchmarks/README.md), so this library reads the
+/// byte range itself. The package version is pinned in
 /// Directory.Packages.props and the tests read big-endian h5py files, so a PureHDF update that moves
 /// these fails loudly there.
 /// </summary>
@@ -69,6 +72,38 @@ internal static class PureHdfInternals
         catch (TargetInvocationException)
         {
             return [];
+        }
+    }
+
+    /// <summary>
+    /// The file offset of a contiguous dataset's data (its layout message's address plus the file's base
+    /// address), or null when the dataset is not contiguous, has no storage allocated, is stored in external
+    /// files, or PureHDF's internals are not as expected (then PureHDF reads it).
+    /// </summary>
+    public static long? ContiguousDataOffset(IH5Dataset dataset)
+    {
+        try
+        {
+            Type t = dataset.GetType();
+            if (dataset.Layout.Class != H5DataLayoutClass.Contiguous || t.GetProperty("InternalExternalFileList", Any)?.GetValue(dataset) is not null)
+            {
+                return null;
+            }
+            object? layout = t.GetProperty("InternalDataLayout", Any)?.GetValue(dataset);
+            object? holder = layout?.GetType().GetProperty("Properties", Any)?.GetValue(layout) ?? layout;
+            object? address = holder?.GetType().GetProperty("Address", Any)?.GetValue(holder);
+            object? context = t.GetProperty("Context", Any)?.GetValue(dataset);
+            object? driver = context?.GetType().GetProperty("Driver", Any)?.GetValue(context);
+            object? baseAddress = driver?.GetType().GetProperty("BaseAddress", Any)?.GetValue(driver);
+            if (address is not ulong a || baseAddress is not ulong b || a >= long.MaxValue / 2)
+            {
+                return null; // undefined address (all ones): nothing allocated, PureHDF returns the fill value
+            }
+            return checked((long)(a + b));
+        }
+        catch (Exception ex) when (ex is TargetInvocationException or OverflowException or InvalidCastException)
+        {
+            return null;
         }
     }
 }

@@ -17,6 +17,8 @@ public sealed class H5pyFiles : IDisposable
 
     public string Compound => _dir.File("compound.h5");
 
+    public string UserBlock => _dir.File("userblock.h5");
+
     public void Dispose() => _dir.Dispose();
 }
 
@@ -186,5 +188,19 @@ public sealed class H5pyFileTests(H5pyFiles files) : IClassFixture<H5pyFiles>
             images.ReadRows(first, rows, buffer);
         }
         Assert.Equal((300 + 63) / 64, images.ChunksRead);
+    }
+
+    [Fact]
+    public void Contiguous_data_after_a_user_block_reads_like_h5py()
+    {
+        Assert.False(Hdf5File.HasSignature(files.UserBlock)); // the signature is at byte 512
+        using (var file = Hdf5File.Open(files.UserBlock))
+        {
+            Assert.Equal("contiguous", file.GetDataset("/events/x").Layout);
+        }
+        Dataset data = ReadAll(new Hdf5ReaderConfig { Files = [files.UserBlock], Entries = "3:997" }, 100);
+        H5pyDump h5py = H5pyOracle.H5py(files.UserBlock);
+        Dataset.AssertBits(h5py.Values("/events/x").Skip(3).Take(994).ToList(), data.Values["x"], "x");
+        Dataset.AssertBits(h5py.Values("/events/img").Skip(12).Take(994 * 4).ToList(), data.Values["img"], "img");
     }
 }

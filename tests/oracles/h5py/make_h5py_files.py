@@ -14,6 +14,7 @@ itself reads back (dump_h5py.py). Files:
                     float32 (M, 3, 3)), /Photon (offsets uint32; e >f8; id uint64 near 2**64)
   compound.h5       /events/cands: compound {e <f4, eta >f8, n <i2, ok bool, label S8}, chunked (10,) + gzip;
                     /events/run int64
+  userblock.h5      a 512-byte user block, then /events/x float64 and /events/img int16 (1000, 2, 2), contiguous
 """
 import os
 import sys
@@ -95,12 +96,21 @@ def compound(path):
         ev.create_dataset("run", data=np.arange(n, dtype=np.int64) * 10)
 
 
+def user_block(path):
+    # A 512-byte user block before the HDF5 data: addresses are relative to the base address 512.
+    with h5py.File(path, "w", userblock_size=512) as f:
+        ev = f.create_group("events")
+        ev.create_dataset("x", data=np.arange(1000, dtype=np.float64) * 0.5)
+        ev.create_dataset("img", data=np.arange(1000 * 4, dtype=np.int16).reshape(1000, 2, 2))
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     images_labels(os.path.join(out, "images_labels.h5"))
     table(os.path.join(out, "table.h5"))
     compound(os.path.join(out, "compound.h5"))
+    user_block(os.path.join(out, "userblock.h5"))
 
 
 if __name__ == "__main__":
