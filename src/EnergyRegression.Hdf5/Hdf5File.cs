@@ -231,7 +231,8 @@ public sealed class Hdf5File : IDisposable
                 return null;
             }
             IH5Attribute attribute = obj.Attribute(name);
-            return attribute.Type.Class == H5DataTypeClass.String && attribute.Space.Type == H5DataspaceType.Scalar ? attribute.Read<string>() : null;
+            bool text = attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength;
+            return text && attribute.Space.Type == H5DataspaceType.Scalar ? attribute.Read<string>() : null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -247,6 +248,7 @@ public sealed class Hdf5File : IDisposable
             switch (attribute.Type.Class)
             {
                 case H5DataTypeClass.String:
+                case H5DataTypeClass.VariableLength when attribute.Type.VariableLength.BaseType.Class is H5DataTypeClass.String or H5DataTypeClass.FixedPoint && attribute.Type.VariableLength.BaseType.Size == 1:
                     return scalar ? Quote(attribute.Read<string>()) : "[" + string.Join(", ", attribute.Read<string[]>().Select(Quote)) + "]";
                 case H5DataTypeClass.FixedPoint:
                 case H5DataTypeClass.FloatingPoint:
@@ -273,7 +275,9 @@ public sealed class Hdf5File : IDisposable
         }
     }
 
-    private static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+    private static readonly System.Text.Json.JsonSerializerOptions _quoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s, _quoting);
 
     private IH5Object Get(string path)
     {
@@ -300,7 +304,7 @@ public sealed class Hdf5File : IDisposable
         var parts = new List<string>();
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
-            string message = e is System.Reflection.TargetInvocationException ? "" : e.Message.Trim();
+            string message = e is System.Reflection.TargetInvocationException ? "" : e.Message.Trim().TrimEnd('.');
             if (message.Length > 0 && !parts.Contains(message))
             {
                 parts.Add(message);

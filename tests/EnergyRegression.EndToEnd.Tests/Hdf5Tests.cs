@@ -63,6 +63,8 @@ public sealed class Hdf5Tests
         Assert.Contains("table layout (event group /events): 150 entries", inspect.Stdout, StringComparison.Ordinal);
         Assert.Contains("collection Electron: nElectron from /Electron/offsets", inspect.Stdout, StringComparison.Ordinal);
         Assert.Contains("shuffle+deflate", inspect.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"/ config_sha256 = \"{h5py.Attribute("/", "config_sha256").GetString()}\"", inspect.Stdout, StringComparison.Ordinal);
+        Assert.Contains("      window           float32  ", inspect.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

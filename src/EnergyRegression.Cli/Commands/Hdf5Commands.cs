@@ -140,26 +140,33 @@ internal static class Hdf5Commands
         RootFiles.EnsureExists(path);
         using Hdf5File file = Translate(() => Hdf5File.Open(path));
         Hdf5Table table = Translate(() => Hdf5Table.Resolve(file, new Hdf5TableOptions { EventGroup = eventGroup ?? "events" }));
-        List<Hdf5Column> selected;
+        // Each output field is a column, or a collection's count (nElectron, as the ROOT dump prints counters).
+        var fields = new List<(string Name, Hdf5Column? Column, string? CountOf)>();
         if (names is null)
         {
-            selected = [.. table.Columns];
+            fields.AddRange(table.Columns.Select(c => (c.Name, (Hdf5Column?)c, (string?)null)));
         }
         else
         {
-            selected = [];
+            var counts = table.Collections.Select(c => "n" + c.Name).ToList();
             foreach (string name in names)
             {
+                if (counts.Contains(name, StringComparer.Ordinal))
+                {
+                    fields.Add((name, null, name[1..]));
+                    continue;
+                }
                 Hdf5Column column = table.Columns.FirstOrDefault(c => c.Name == name)
                     ?? throw new InputDataException(path, $"group {Hdf5File.Normalize(eventGroup ?? "events")}",
-                        $"no column '{name}'{NameSuggestions.DidYouMean(name, table.Columns.Select(c => c.Name))}; columns: {string.Join(", ", table.Columns.Select(c => c.Name))}");
-                selected.Add(column);
+                        $"no column '{name}'{NameSuggestions.DidYouMean(name, table.Columns.Select(c => c.Name).Concat(counts))}; columns: {string.Join(", ", table.Columns.Select(c => c.Name))}");
+                fields.Add((name, column, null));
             }
         }
+        List<Hdf5Column> selected = [.. fields.Where(f => f.Column is not null).Select(f => f.Column!).Distinct()];
         long start = Math.Clamp(bounds.Start ?? 0, 0, table.Entries);
         long stop = Math.Clamp(bounds.Stop ?? table.Entries, start, table.Entries);
-        Hdf5Collection[] collections = [.. table.Collections.Where(c => selected.Any(s => s.Collection == c.Name))];
-        JsonEncodedText[] keys = [.. selected.Select(c => JsonEncodedText.Encode(c.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping))];
+        Hdf5Collection[] collections = [.. table.Collections.Where(c => selected.Any(s => s.Collection == c.Name) || fields.Any(f => f.CountOf == c.Name))];
+        JsonEncodedText[] keys = [.. fields.Select(f => JsonEncodedText.Encode(f.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping))];
 
         using Stream stdout = Console.OpenStandardOutput();
         using var buffered = new BufferedStream(stdout, 1 << 16);
@@ -191,10 +198,15 @@ internal static class Hdf5Commands
                 for (int e = 0; e < n; e++)
                 {
                     writer.WriteStartObject();
-                    for (int k = 0; k < selected.Count; k++)
+                    for (int k = 0; k < fields.Count; k++)
                     {
-                        Hdf5Column c = selected[k];
                         writer.WritePropertyName(keys[k]);
+                        if (fields[k].CountOf is { } counted)
+                        {
+                            writer.WriteNumberValue(offsets[counted][e + 1] - offsets[counted][e]);
+                            continue;
+                        }
+                        Hdf5Column c = fields[k].Column!;
                         int rowSize = Math.Max(1, c.Shape.Aggregate(1, (a, d) => a * d));
                         if (c.Collection is null)
                         {
