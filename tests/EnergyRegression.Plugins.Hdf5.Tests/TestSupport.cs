@@ -11,6 +11,8 @@ internal sealed class FakeRunContext : IRunContext, IRunLog
 
     public IRunLog Log => this;
 
+    public RunMode Mode => RunMode.Apply;
+
     public int Seed => 42;
 
     public CancellationToken Cancellation => CancellationToken.None;
