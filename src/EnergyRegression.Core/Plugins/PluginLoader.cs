@@ -18,6 +18,11 @@ public sealed class PluginLoader
     // Types whose assemblies the host shares with every plugin.
     private static readonly Type[] SharedTypes = [typeof(IEventReader), typeof(EventBatch)];
 
+    // Assemblies the host ships and shares by name without referencing them itself: TorchSharp (the tool references it
+    // with the Linux CPU libtorch), so every plugin using it gets the same TorchSharp, tensors can cross plugins and the
+    // native libtorch is initialised once. A host without it (a test host) lets each plugin load its own copy.
+    private static readonly string[] SharedAssemblyNames = ["TorchSharp"];
+
     private readonly Dictionary<string, Assembly> _loaded = new(StringComparer.Ordinal);
 
     /// <summary>The folder of built-in plugins: <c>plugins/</c> next to the executable.</summary>
@@ -112,7 +117,14 @@ public sealed class PluginLoader
             try
             {
                 var loader = McMaster.NETCore.Plugins.PluginLoader.CreateFromAssemblyFile(
-                    path, SharedTypes, config => config.PreferSharedTypes = true);
+                    path, SharedTypes, config =>
+                    {
+                        config.PreferSharedTypes = true;
+                        foreach (string name in SharedAssemblyNames)
+                        {
+                            config.SharedAssemblies.Add(new AssemblyName(name));
+                        }
+                    });
                 assembly = loader.LoadDefaultAssembly();
             }
             catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or InvalidOperationException)
