@@ -11,6 +11,7 @@ public static class Program
     /// <c>-- gbdt DIR [ROWS]</c> trains and times the gbdt regressor for benchmarks/gbdt.sh (<see cref="GbdtConsole"/>).
     /// <c>-- hdf5-read FILE...</c> prints HDF5 read throughput for <c>benchmarks/hdf5-read.sh</c> (<see cref="Hdf5ReadConsole"/>).
     /// <c>-- simulate [REPEATS]</c> prints the simulator's events per second (<see cref="SimulationConsole"/>).
+    /// <c>-- torch-loop [--steps N]</c> trains the seeds' CNN in a bare TorchSharp loop (<see cref="TorchLoopConsole"/>, benchmarks/torch-train.sh).
     /// <c>-- --filter '*' --job dry</c> runs everything once (benchmarks/dry-run.sh, part of CI); the exit code is 1 when a benchmark failed.
     /// <c>-- root-read ...</c> runs the quick ROOT read pass of <c>benchmarks/root-read.sh</c> instead (<see cref="RootReadConsole"/>).
     /// </summary>
@@ -31,6 +32,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "gbdt")
         {
             return GbdtConsole.Run(args[1..]);
+        }
+        if (args.Length > 0 && args[0] == "torch-loop")
+        {
+            return TorchLoopConsole.Run(args[1..]);
         }
         if (args.Length > 0 && args[0] == "simulate")
         {

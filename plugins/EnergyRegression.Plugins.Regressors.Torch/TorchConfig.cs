@@ -152,7 +152,7 @@ public sealed class NetworkConfig : PluginConfig
     {
         if (Hidden.Any(h => h < 1) || Channels.Any(c => c < 1) || Dense.Any(d => d < 1) || FilmHidden.Any(d => d < 1))
         {
-            throw new ConfigValueException("network", "layer sizes (hidden, channels, dense, film_hidden) must be at least 1");
+            throw new ConfigValueException(Hidden.Any(h => h < 1) ? "hidden" : Channels.Any(c => c < 1) ? "channels" : Dense.Any(d => d < 1) ? "dense" : "film_hidden", "layer sizes (hidden, channels, dense, film_hidden) must be at least 1");
         }
         if (Kernel is { } k && (k < 1 || k % 2 == 0))
         {
@@ -472,7 +472,7 @@ public sealed class TorchRegressorConfig : PluginConfig
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 
     /// <summary>Torch threads.</summary>
-    [Description("Threads of torch's CPU kernels; 0 = one per core.")]
+    [Description("Threads of torch's CPU kernels; 0 = one per core when training, one per event-loop worker when applying (the workers already run in parallel).")]
     public int Threads { get; set; }
 
     /// <summary>Objects per forward pass when applying.</summary>

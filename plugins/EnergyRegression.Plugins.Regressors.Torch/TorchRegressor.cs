@@ -31,7 +31,7 @@ public sealed class TorchRegressor : ITrainableRegressor, IDisposable
         _output = config.OutputColumn;
         _sigmaOutput = config.SigmaColumn;
         TorchRuntime.Start();
-        _device = TorchRuntime.Select(config.Device, TorchRuntime.CudaAvailable, context.Log.Debug);
+        _device = device(TorchRuntime.Select(config.Device, TorchRuntime.CudaAvailable, context.Log.Debug));
         if (context.Mode == RunMode.Apply)
         {
             if (config.Model is null)
@@ -79,7 +79,7 @@ public sealed class TorchRegressor : ITrainableRegressor, IDisposable
         string? rawName = model.Target.Kind == TargetKind.Ratio ? model.Target.Raw : null;
         if (rawName is not null)
         {
-            InputLayout.RequireColumn(batch, rawName, model.Layout.Collection, "raw");
+            InputLayout.RequireColumn(batch, rawName, model.Layout.Collection, "target.raw");
         }
         var features = new FeatureMatrix(model.Layout.Collection, [.. model.Layout.Names]);
         features.Check(batch);
@@ -150,13 +150,13 @@ public sealed class TorchRegressor : ITrainableRegressor, IDisposable
         var target = TargetSpec.From(_config.Target);
         if (target.Truth is null)
         {
-            throw new ConfigValueException("truth", "training needs the column of true energies or labels (target: truth:)");
+            throw new ConfigValueException("target.truth", "training needs the column of true energies or labels (target: truth:)");
         }
         var training = TrainingSet.Gather(data.Training, layout, target, _config.Loss.Source);
         var validation = TrainingSet.Gather(data.Validation, layout, target, _config.Loss.Source);
         if (training.Rows == 0)
         {
-            throw new ConfigValueException("truth", $"no training object of '{_config.Collection}' has a positive '{target.Truth}'"
+            throw new ConfigValueException("target.truth", $"no training object of '{_config.Collection}' has a positive '{target.Truth}'"
                 + (target.Kind == TargetKind.Ratio ? $" and '{target.Raw}'" : "") + $" ({training.Dropped:N0} left out)");
         }
         context.Log.Info(string.Create(CultureInfo.InvariantCulture,

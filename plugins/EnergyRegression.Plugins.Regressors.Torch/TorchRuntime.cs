@@ -54,27 +54,27 @@ internal static class TorchRuntime
     /// The device for a config value: cpu; cuda when available (an error naming the key otherwise); auto = cuda when
     /// available, else the CPU. <paramref name="cudaAvailable"/> is the probe (tests pass their own).
     /// </summary>
-    public static Device Select(DeviceKind kind, Func<bool> cudaAvailable, Action<string>? log = null)
+    public static DeviceType Select(DeviceKind kind, Func<bool> cudaAvailable, Action<string>? log = null)
     {
         switch (kind)
         {
             case DeviceKind.Cpu:
-                return CPU;
+                return DeviceType.CPU;
             case DeviceKind.Cuda:
                 if (!cudaAvailable())
                 {
                     throw new ConfigValueException("device", "cuda was requested but libtorch finds no usable CUDA device "
                         + "(this build ships the CPU libtorch, libtorch-cpu-linux-x64; a GPU needs a CUDA libtorch and driver). Use device: auto or cpu");
                 }
-                return CUDA;
+                return DeviceType.CUDA;
             default:
                 if (cudaAvailable())
                 {
                     log?.Invoke("device auto: CUDA available, using cuda:0");
-                    return CUDA;
+                    return DeviceType.CUDA;
                 }
                 log?.Invoke("device auto: no CUDA device, using the CPU");
-                return CPU;
+                return DeviceType.CPU;
         }
     }
 

@@ -59,7 +59,7 @@ internal sealed class TrainingSet
     public static TrainingSet Gather(IReadOnlyList<EventBatch> batches, InputLayout layout, TargetSpec target, string? source)
     {
         var features = new FeatureMatrix(layout.Collection, [.. layout.Names]);
-        string truth = target.Truth ?? throw new ConfigValueException("truth", "training needs the truth column (target: truth:)");
+        string truth = target.Truth ?? throw new ConfigValueException("target.truth", "training needs the truth column (target: truth:)");
         string[] extra = target.Raw is null ? [truth] : [truth, target.Raw];
         if (source is not null)
         {
@@ -131,20 +131,20 @@ internal sealed class TrainingSet
 
     private static void CheckExtras(EventBatch batch, string collection, TargetSpec target, string? source)
     {
-        InputLayout.RequireColumn(batch, target.Truth!, collection, "truth");
+        InputLayout.RequireColumn(batch, target.Truth!, collection, "target.truth");
         if (target.Raw is not null)
         {
-            InputLayout.RequireColumn(batch, target.Raw, collection, "raw");
+            InputLayout.RequireColumn(batch, target.Raw, collection, "target.raw");
         }
         if (source is not null)
         {
-            Column column = InputLayout.RequireColumn(batch, source, collection, "source");
+            Column column = InputLayout.RequireColumn(batch, source, collection, "loss.source");
             if (column.RowSize != 1)
             {
-                throw new ConfigValueException("source", $"column '{source}' has shape {InputLayout.Shape([.. column.Shape])}; a source is one number per object or event");
+                throw new ConfigValueException("loss.source", $"column '{source}' has shape {InputLayout.Shape([.. column.Shape])}; a source is one number per object or event");
             }
         }
-        foreach ((string? name, string key) in new[] { (target.Truth, "truth"), (target.Raw, "raw") })
+        foreach ((string? name, string key) in new[] { (target.Truth, "target.truth"), (target.Raw, "target.raw") })
         {
             if (name is not null && batch.GetColumn(name).RowSize != 1)
             {

@@ -76,27 +76,29 @@ internal sealed class TempDir : IDisposable
 /// <summary>Simulated particle-gun electrons with 28 × 28 windows, as the seeds used.</summary>
 internal static class Samples
 {
-    private static readonly Dictionary<(int, int), EventBatch> Cache = [];
+    private static readonly Dictionary<(int, int, int, bool), EventBatch> Cache = [];
 
     /// <summary>
     /// The seeds' sample: e+ of 20–100 GeV at η = 0, φ = π/2, a 28 × 28 window around the most energetic crystal
-    /// (Electron_window28x28). Cached per (events, first event) and cloned, so tests share the simulation cost.
+    /// (Electron_window28x28); with <paramref name="barrel"/> the whole barrel in η and φ instead, with
+    /// <paramref name="pileup"/> pile-up ⟨μ⟩. Cached per arguments and cloned, so tests share the simulation cost.
     /// </summary>
-    public static EventBatch Gun(int events, int firstEvent = 0)
+    public static EventBatch Gun(int events, int firstEvent = 0, int pileup = 0, bool barrel = false)
     {
         lock (Cache)
         {
-            if (!Cache.TryGetValue((events, firstEvent), out EventBatch? batch))
+            if (!Cache.TryGetValue((events, firstEvent, pileup, barrel), out EventBatch? batch))
             {
                 var config = new SimulateReaderConfig
                 {
                     Process = "particle-gun", Events = events, FirstEvent = firstEvent, Seed = 11, Particle = "e+",
-                    Energy = [20, 100], Eta = [0, 0], Phi = [Math.PI / 2, Math.PI / 2], Threads = 2,
+                    Energy = [20, 100], Eta = barrel ? [-1.4, 1.4] : [0, 0], Phi = barrel ? [-Math.PI, Math.PI] : [Math.PI / 2, Math.PI / 2],
+                    Pileup = pileup, Threads = 2,
                 };
                 using var reader = new SimulateReader(config);
                 batch = reader.ReadBatches(events, CancellationToken.None).Single();
                 new WindowPlugin(new WindowConfig { Collection = "Electron", Size = [28, 28] }).Compute(batch);
-                Cache[(events, firstEvent)] = batch;
+                Cache[(events, firstEvent, pileup, barrel)] = batch;
             }
             return batch.Clone();
         }
