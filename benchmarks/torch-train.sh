@@ -14,8 +14,10 @@ threads=${2:-$(nproc)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tool=artifacts/Release/energyreg/energyreg.dll
+# Debian's python3-torch lives in the system Python (not in a pyenv or venv python3 that may come first on PATH).
+python=${PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3 )}
 
-if [ "${BENCH_INSTALL_PYTORCH:-0}" = 1 ] && ! python3 -c 'import torch' 2>/dev/null; then
+if [ "${BENCH_INSTALL_PYTORCH:-0}" = 1 ] && ! "$python" -c 'import torch' 2>/dev/null; then
     echo "[bench] installing python3-torch (Debian) for column (c)" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch >&2
 fi
@@ -66,8 +68,8 @@ run_rate=$(grep -oE '\(([0-9,.]+) events/s\)' <<<"$run_out" | tr -d '(,' | awk '
 
 # (c) PyTorch
 c_train="-"; c_forward="-"; c_version="not installed"
-if python3 -c 'import torch' 2>/dev/null; then
-    py=$(python3 - "$steps" "$threads" <<'PY'
+if "$python" -c 'import torch' 2>/dev/null; then
+    py=$("$python" - "$steps" "$threads" <<'PY'
 import sys, time, torch
 steps, threads = int(sys.argv[1]), int(sys.argv[2])
 torch.set_num_threads(threads); torch.manual_seed(1)
