@@ -4,3 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet run -c Release --project benchmarks/EnergyRegression.Benchmarks -- --filter '*' --job dry "$@"
+# The seeds' CNN in a bare TorchSharp loop, a few steps (benchmarks/torch-train.sh runs it with the chain and PyTorch).
+dotnet run -c Release --no-build --project benchmarks/EnergyRegression.Benchmarks -- torch-loop --steps 3
