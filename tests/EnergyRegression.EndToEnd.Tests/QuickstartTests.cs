@@ -106,6 +106,19 @@ public sealed class QuickstartTests
         Assert.Contains("valid chain", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("configs/gbdt-train.yaml")]
+    [InlineData("configs/train-seed-models.yaml")]
+    [InlineData("configs/train-seed-cnn.yaml")]
+    [InlineData("configs/train-film-crystal-ball.yaml")]
+    public void Shipped_training_configs_validate_for_training(string config)
+    {
+        using var work = new TempDirectory();
+        Tool.Result result = Tool.Run(work.Path, "validate", "--train", Path.Combine(Tool.RepoRoot, config));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("valid chain", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Zee_preselection_config_runs()
     {
