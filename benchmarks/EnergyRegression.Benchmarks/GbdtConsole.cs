@@ -9,7 +9,7 @@ using EnergyRegression.Core.Running;
 namespace EnergyRegression.Benchmarks;
 
 /// <summary>
-/// <c>-- gbdt DIR [ROWS]</c>: the gbdt regressor against XGBoost (benchmarks/gbdt.sh runs both). Writes a seeded synthetic
+/// <c>-- gbdt DIR [ROWS] [THREADS]</c>: the gbdt regressor against XGBoost (benchmarks/gbdt.sh runs both). Writes a seeded synthetic
 /// regression set (ROWS × 20 features, a ratio-like target near 1) to DIR as raw float32 files for the XGBoost
 /// script, trains 300 trees of depth ≤ 6 with LightGBM through ML.NET, and measures prediction throughput of the
 /// project's evaluator (1 and all threads) and of ML.NET's own Transform pipeline on the same rows.
@@ -23,6 +23,7 @@ internal static class GbdtConsole
     {
         string directory = args.Length > 0 ? args[0] : "out/gbdt-bench";
         int rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
+        int threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
         Directory.CreateDirectory(directory);
         (float[] x, float[] y) = Synthetic(rows, seed: 1);
         (float[] testX, float[] testY) = Synthetic(rows / 4, seed: 2);
@@ -39,7 +40,7 @@ internal static class GbdtConsole
         // Matched with benchmarks/gbdt-xgboost.py: 300 trees, depth 6 (LightGBM: ≤ 63 leaves), η = 0.1, 255 bins.
         var hyper = new Hyperparameters(300, 63, 6, 0.1, 20, 1.0, 1.0, 0, 1.0, 255);
         var clock = Stopwatch.StartNew();
-        TrainedTrees trees = new TreeTrainer(GbdtEngine.LightGbm, Environment.ProcessorCount, 7, SilentConsole.Instance).Train(data, null, hyper, 0);
+        TrainedTrees trees = new TreeTrainer(GbdtEngine.LightGbm, threads, 7, SilentConsole.Instance).Train(data, null, hyper, 0);
         double trainSeconds = clock.Elapsed.TotalSeconds;
         float[] prediction = new float[testY.Length];
         EnsembleEvaluator.Predict(trees.Ensemble, testX, prediction);
@@ -50,7 +51,6 @@ internal static class GbdtConsole
 
         float[] all = new float[rows];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict_1thread_rows_per_s {rows / Timing.BestSeconds(5, () => EnsembleEvaluator.Predict(trees.Ensemble, x, all)):F0}"));
-        int threads = Environment.ProcessorCount;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict_{threads}threads_rows_per_s {rows / Timing.BestSeconds(5, () => Parallel.For(0, threads, t =>
         {
             int first = (int)((long)rows * t / threads);
