@@ -333,8 +333,8 @@ public sealed class TrainingConfig : PluginConfig
     [Description("step: epochs between two decays.")]
     public int StepEpochs { get; set; } = 10;
 
-    /// <summary>Final learning rate of the cosine schedule.</summary>
-    [Description("cosine: the learning rate reached at the last epoch.")]
+    /// <summary>The cosine schedule's learning rate after the last epoch.</summary>
+    [Description("cosine: the learning rate reached after the last epoch (SGDR with T_max = epochs; every epoch trains).")]
     public double MinLearningRate { get; set; }
 
     /// <summary>Mini-batch size.</summary>

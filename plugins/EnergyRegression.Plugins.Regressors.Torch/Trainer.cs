@@ -183,7 +183,7 @@ internal sealed class Trainer(TorchModel model, TrainingConfig config, LossConfi
         ScheduleKind.Step => config.LearningRate * Math.Pow(config.Gamma, (epoch - 1) / config.StepEpochs),
         ScheduleKind.Exponential => config.LearningRate * Math.Pow(config.Gamma, epoch - 1),
         ScheduleKind.Cosine => config.MinLearningRate + ((config.LearningRate - config.MinLearningRate)
-            * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, config.Epochs - 1)))),
+            * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / config.Epochs))),
         _ => config.LearningRate,
     };
 
