@@ -10,6 +10,7 @@ var root = new RootCommand("energyreg — calibrate electron and photon energies
     verbose,
     RunCommand.Create(verbose),
     TrainCommand.Create(verbose),
+    EvaluateCommand.Create(verbose),
     ModelCommand.Create(verbose),
     SimulateCommand.Create(verbose),
     ValidateCommand.Create(verbose),

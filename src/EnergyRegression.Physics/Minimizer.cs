@@ -20,7 +20,7 @@ internal static class Minimizer
     /// Minimises <paramref name="objective"/> (−ln L over the parameters) from <paramref name="start"/> with initial
     /// steps <paramref name="steps"/>. Parameters outside their domain should make the objective +∞.
     /// </summary>
-    internal static Result Minimise(Func<double[], double> objective, double[] start, double[] steps, int maxIterations = 4000)
+    internal static Result Minimise(Func<double[], double> objective, double[] start, double[] steps, int maxIterations = 3000)
     {
         double Safe(Vector<double> p)
         {
@@ -53,10 +53,16 @@ internal static class Minimizer
         var errors = new double[best.Length];
         if (covariance is null)
         {
-            Array.Fill(errors, double.NaN);
+            // Fall back on the diagonal (each parameter's curvature with the others fixed): underestimates the
+            // errors of correlated parameters; NaN where the curvature is not positive (e.g. at a bound).
+            double[] diagonal = Diagonal(objective, best, steps);
+            for (int i = 0; i < errors.Length; i++)
+            {
+                errors[i] = diagonal[i] > 0 && double.IsFinite(diagonal[i]) ? 1 / Math.Sqrt(diagonal[i]) : double.NaN;
+            }
             if (converged)
             {
-                status = "the Hessian at the minimum is not positive definite: no uncertainties";
+                status = "the Hessian at the minimum is not positive definite (a parameter at a bound?): errors from its diagonal only";
             }
         }
         else
@@ -67,6 +73,21 @@ internal static class Minimizer
             }
         }
         return new Result(best, errors, minimum, converged && covariance is not null, status, covariance);
+    }
+
+    private static double[] Diagonal(Func<double[], double> objective, double[] at, double[] steps)
+    {
+        double f0 = objective(at);
+        var result = new double[at.Length];
+        for (int i = 0; i < at.Length; i++)
+        {
+            double h = Math.Max(Math.Abs(steps[i]) * 1e-2, 1e-6 * Math.Max(1, Math.Abs(at[i])));
+            double[] up = (double[])at.Clone(), down = (double[])at.Clone();
+            up[i] += h;
+            down[i] -= h;
+            result[i] = (objective(up) - 2 * f0 + objective(down)) / (h * h);
+        }
+        return result;
     }
 
     /// <summary>The inverse of the numerical Hessian of the objective at the minimum, or null when not positive definite.</summary>

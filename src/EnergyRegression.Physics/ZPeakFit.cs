@@ -88,7 +88,7 @@ public sealed record ZPeakFitResult
 /// The Z → ee mass peak: a relativistic Breit-Wigner with M and Γ fixed (the true line shape) convolved with a
 /// Crystal Ball (μ, σ_CB, α, n) for the detector response, m = m_BW + δ with δ ~ CB; fitted in a window by binned
 /// or unbinned maximum likelihood (../shared/PHYSICS.md; ATLAS reports σ_CB). The convolution is a direct sum on
-/// a grid of step ≤ 0.05 GeV; the density is normalised over the window.
+/// a grid of step 0.05 GeV over the Crystal Ball's probability per grid cell; the density is normalised over the window.
 /// </summary>
 public static class ZPeakFit
 {
@@ -215,32 +215,44 @@ public static class ZPeakFit
         {
             double mu = p[0], sigma = p[1], alpha = p[2], n = p[3];
             _low = options.Low;
-            int points = Math.Max(200, (int)Math.Ceiling((options.High - options.Low) / Math.Min(0.05, sigma / 4)));
+            int points = Math.Max(200, (int)Math.Ceiling((options.High - options.Low) / 0.05));
             _step = (options.High - options.Low) / points;
             double mass = options.Mass, width = options.Width;
             // δ = m − m_BW: every δ through which a mass of the window is reached with a non-negligible weight.
             double deltaLow = Math.Min(options.Low - mass - 10 * width, mu - 8 * sigma);
             double deltaHigh = Math.Max(options.High - mass + 10 * width, mu + 8 * sigma);
             int deltaPoints = (int)Math.Ceiling((deltaHigh - deltaLow) / _step);
+            // The Crystal Ball's probability in each cell [δ − h/2, δ + h/2] (its integral, not a sample: exact for
+            // any σ_CB, also far below the grid step), as a double-sided one whose high tail never starts.
             var cb = new double[deltaPoints + 1];
+            double Integral(double delta) => CrystalBall.DoubleSidedIntegral((delta - mu) / sigma, alpha, n, 1e3, 2);
+            double below = Integral(deltaLow - _step / 2);
             for (int j = 0; j <= deltaPoints; j++)
             {
-                cb[j] = CrystalBall.Shape(deltaLow + j * _step, mu, sigma, alpha, n);
+                double above = Integral(deltaLow + (j + 0.5) * _step);
+                cb[j] = above - below;
+                below = above;
+            }
+            double largest = cb.Max();
+            int first = Array.FindIndex(cb, w => w > 1e-12 * largest);
+            int last = Array.FindLastIndex(cb, w => w > 1e-12 * largest);
+            // m_i − δ_j = (low − deltaLow) + (i − j)·h depends on i − j only: tabulate the Breit-Wigner once per shape.
+            int offset = last;
+            var bw = new double[points + last - first + 1];
+            double m2 = mass * mass, mw = mass * width;
+            for (int k = 0; k < bw.Length; k++)
+            {
+                double mb = _low - deltaLow + (k - offset) * _step;
+                double d = mb * mb - m2;
+                bw[k] = mb > 0 ? 2 * mb * mw / (d * d + mw * mw) : 0;
             }
             _density = new double[points + 1];
-            double m2 = mass * mass, mw = mass * width;
             for (int i = 0; i <= points; i++)
             {
-                double m = _low + i * _step;
                 double sum = 0;
-                for (int j = 0; j <= deltaPoints; j++)
+                for (int j = first; j <= last; j++)
                 {
-                    double mb = m - (deltaLow + j * _step);
-                    if (mb > 0)
-                    {
-                        double d = mb * mb - m2;
-                        sum += cb[j] * 2 * mb * mw / (d * d + mw * mw);
-                    }
+                    sum += cb[j] * bw[i - j + offset];
                 }
                 _density[i] = sum;
             }

@@ -38,6 +38,9 @@ public sealed class ChainDefinition : PluginConfig
     [Description("How `energyreg train` splits the events and which regressor it trains (docs/training.md).")]
     public TrainingDefinition Train { get; set; } = new();
 
+    [Description("What `energyreg evaluate` measures: columns, bins, the Z-peak fit (docs/evaluation.md).")]
+    public EvaluationDefinition Evaluate { get; set; } = new();
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -106,5 +109,94 @@ public sealed class TrainingDefinition : PluginConfig
             throw new ConfigValueException("test", $"validation + test = {Validation + Test:0.###} leaves no events for training");
         }
         RequireDistinctNames("split_by", SplitBy);
+    }
+}
+
+/// <summary>The <c>evaluate:</c> section: the columns and bins <c>energyreg evaluate</c> uses (docs/evaluation.md).</summary>
+public sealed class EvaluationDefinition : PluginConfig
+{
+    [Description("The regressor stage evaluated, by its `name:` (or type); default: the chain's only regressor.")]
+    public string? Stage { get; set; }
+
+    [Description("The object collection evaluated; the default column names below start with it.")]
+    public string Collection { get; set; } = "Electron";
+
+    [Description("The true energy column (default `<collection>_genEnergy`).")]
+    public string? TrueEnergy { get; set; }
+
+    [Description("The raw (uncalibrated) energy column, the reference of the comparison (default `<collection>_energy`).")]
+    public string? RawEnergy { get; set; }
+
+    [Description("The column the regressor writes its energy to (default `<collection>_energyCalib`).")]
+    public string? PredictedEnergy { get; set; }
+
+    [Description("Pseudorapidity column, for bins and the pair mass (default `<collection>_eta`).")]
+    public string? Eta { get; set; }
+
+    [Description("Azimuth column, for the pair mass (default `<collection>_phi`).")]
+    public string? Phi { get; set; }
+
+    [Description("Bin edges per column (object-level columns of the collection); default: 5 equal-count bins of the true energy and 5 equal-width bins of η.")]
+    public Dictionary<string, double[]> Bins { get; set; } = [];
+
+    [Description("Bootstrap resamples of every metric's uncertainty (0: none).")]
+    public int Bootstrap { get; set; } = 200;
+
+    [Description("Lower edge of the Z-peak fit window (GeV).")]
+    public double ZLow { get; set; } = 70;
+
+    [Description("Upper edge of the Z-peak fit window (GeV).")]
+    public double ZHigh { get; set; } = 110;
+
+    [Description("Histogram bins of the Z-peak window.")]
+    public int ZBins { get; set; } = 80;
+
+    [Description("Z-peak likelihood: `binned` or `unbinned`.")]
+    public string ZFit { get; set; } = "binned";
+
+    [Description("Fewest pairs in the Z-peak window for a fit (fewer: no fit).")]
+    public int ZMinPairs { get; set; } = 200;
+
+    /// <summary>The true energy column.</summary>
+    public string TrueColumn => TrueEnergy ?? $"{Collection}_genEnergy";
+
+    /// <summary>The raw energy column.</summary>
+    public string RawColumn => RawEnergy ?? $"{Collection}_energy";
+
+    /// <summary>The predicted energy column.</summary>
+    public string PredictedColumn => PredictedEnergy ?? $"{Collection}_energyCalib";
+
+    /// <summary>The η column.</summary>
+    public string EtaColumn => Eta ?? $"{Collection}_eta";
+
+    /// <summary>The φ column.</summary>
+    public string PhiColumn => Phi ?? $"{Collection}_phi";
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        if (Bootstrap < 0)
+        {
+            throw new ConfigValueException("bootstrap", "must be 0 (no uncertainties) or more resamples");
+        }
+        if (!(ZHigh > ZLow) || ZLow < 0)
+        {
+            throw new ConfigValueException("z_high", "the Z-peak window needs 0 ≤ z_low < z_high");
+        }
+        if (ZBins < 6)
+        {
+            throw new ConfigValueException("z_bins", "needs at least 6 bins");
+        }
+        if (ZFit is not ("binned" or "unbinned"))
+        {
+            throw new ConfigValueException("z_fit", "must be 'binned' or 'unbinned'");
+        }
+        foreach ((string column, double[] edges) in Bins)
+        {
+            if (edges.Length < 2 || edges.Zip(edges.Skip(1)).Any(p => !(p.Second > p.First)))
+            {
+                throw new ConfigValueException("bins", $"the edges of '{column}' must be at least two increasing numbers");
+            }
+        }
     }
 }

@@ -34,7 +34,13 @@ public sealed class Chain : IDisposable
     public ChainStep? Writer { get; }
 
     /// <summary>Looks up every step's plugin, binds its config and constructs it.</summary>
-    public static Chain Build(ChainFile file, PluginCatalog catalog, IRunContext context)
+    public static Chain Build(ChainFile file, PluginCatalog catalog, IRunContext context) => Build(file, catalog, context, null);
+
+    /// <summary>
+    /// Builds the chain with the <c>with:</c> of some stages (by index) replaced, e.g. another <c>model:</c> for
+    /// <c>energyreg evaluate --models</c>.
+    /// </summary>
+    internal static Chain Build(ChainFile file, PluginCatalog catalog, IRunContext context, IReadOnlyDictionary<int, YamlMapping>? withOverrides)
     {
         ChainDefinition definition = file.Definition;
         var built = new List<ChainStep>();
@@ -48,7 +54,8 @@ public sealed class Chain : IDisposable
             for (int i = 0; i < definition.Stages.Length; i++)
             {
                 stages.Add(Construct(file, catalog, context, definition.Stages[i], $"stages[{i}]",
-                    (YamlMapping)stageNodes[i], [PluginKind.Selection, PluginKind.Feature, PluginKind.Regressor], built));
+                    (YamlMapping)stageNodes[i], [PluginKind.Selection, PluginKind.Feature, PluginKind.Regressor], built,
+                    withOverrides?.GetValueOrDefault(i)));
             }
             ChainStep? writer = definition.Writer is null ? null : Construct(file, catalog, context, definition.Writer, "writer",
                 (YamlMapping)root.Find("writer")!, [PluginKind.Writer], built);
@@ -62,13 +69,13 @@ public sealed class Chain : IDisposable
     }
 
     private static ChainStep Construct(ChainFile file, PluginCatalog catalog, IRunContext context, StepDefinition step,
-        string place, YamlMapping node, PluginKind[] kinds, List<ChainStep> built)
+        string place, YamlMapping node, PluginKind[] kinds, List<ChainStep> built, YamlMapping? withOverride = null)
     {
         YamlNode typeNode = node.Find("type")!;
         PluginDescriptor plugin = kinds.Select(k => catalog.Find(k, step.Type)).FirstOrDefault(p => p is not null)
             ?? throw UnknownType(file, catalog, step.Type, place, typeNode.Position, kinds);
 
-        var with = node.Find("with") as YamlMapping;
+        YamlMapping? with = withOverride ?? node.Find("with") as YamlMapping;
         if (plugin.ConfigType is null && with is { Entries.Count: > 0 })
         {
             throw new ConfigurationException(file.Path, with.Position.Line, with.Position.Column,
@@ -114,6 +121,15 @@ public sealed class Chain : IDisposable
     /// being trained. A view sharing this chain's instances: do not dispose it.
     /// </summary>
     internal Chain Prefix(int stageCount) => new(File, Reader, Stages.Take(stageCount).ToList(), null);
+
+    /// <summary>A copy of a stage's <c>with:</c> mapping with <paramref name="key"/> set to <paramref name="value"/>.</summary>
+    internal static YamlMapping WithKey(YamlMapping? with, YamlPosition position, string key, string value)
+    {
+        YamlPosition at = with?.Position ?? position;
+        var entries = (with?.Entries ?? []).Where(e => e.Key.Value != key).ToList();
+        entries.Add(new KeyValuePair<YamlScalar, YamlNode>(new YamlScalar(at, key, isPlain: true), new YamlScalar(at, value, isPlain: false)));
+        return new YamlMapping(at, entries);
+    }
 
     /// <summary>A chain of ready-made instances (classes carrying [Plugin]), for tests and embedding.</summary>
     internal static Chain FromInstances(IEventReader reader, IEnumerable<IStage> stages, IEventWriter? writer)

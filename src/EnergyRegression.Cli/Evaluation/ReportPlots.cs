@@ -1,0 +1,163 @@
+using EnergyRegression.Physics;
+using ScottPlot;
+
+namespace EnergyRegression.Cli.Evaluation;
+
+/// <summary>The report's PNG figures, drawn headless with ScottPlot 5 (fonts: DejaVu, installed by scripts/setup.sh).</summary>
+internal static class ReportPlots
+{
+    private const int Width = 900;
+    private const int Height = 600;
+
+    /// <summary>A figure of the report: its file name and caption.</summary>
+    internal sealed record Figure(string File, string Caption);
+
+    /// <summary>Draws every figure into <paramref name="directory"/> and returns them in report order.</summary>
+    public static IReadOnlyList<Figure> Draw(EvaluationResults results, string directory)
+    {
+        var figures = new List<Figure>
+        {
+            Response(results, directory),
+            Scatter(results, directory),
+        };
+        foreach ((string column, double[] edges) in results.BinEdges)
+        {
+            figures.Add(ResolutionInBins(results, column, edges, directory));
+        }
+        foreach (EnergyEvaluation energy in results.Energies.Where(e => e.ZPeak is not null))
+        {
+            figures.Add(ZPeak(energy, directory));
+        }
+        return figures;
+    }
+
+    /// <summary>A file-name-safe form of a label.</summary>
+    public static string Slug(string label) =>
+        new([.. label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')]);
+
+    private static Figure Response(EvaluationResults results, string directory)
+    {
+        var plot = new Plot();
+        double[] all = [.. results.Energies.SelectMany(e => Responses(e.Energy, results.Data.True))];
+        double low = Resolution.Quantile(all, 0.005), high = Resolution.Quantile(all, 0.995);
+        const int Bins = 100;
+        double width = (high - low) / Bins;
+        double[] centres = [.. Enumerable.Range(0, Bins).Select(i => low + (i + 0.5) * width)];
+        foreach (EnergyEvaluation energy in results.Energies)
+        {
+            double[] response = Responses(energy.Energy, results.Data.True);
+            var counts = new double[Bins];
+            foreach (double r in response)
+            {
+                int b = (int)Math.Floor((r - low) / width);
+                if (b is >= 0 and < Bins)
+                {
+                    counts[b]++;
+                }
+            }
+            double[] density = [.. counts.Select(c => c / Math.Max(1, response.Length) / width)];
+            var line = plot.Add.ScatterLine(centres, density);
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.LegendText = $"{energy.Label} (σ_eff {energy.Overall.SigmaEff.Value:0.0000})";
+        }
+        plot.Title("Response E / E_true");
+        plot.XLabel("E / E_true");
+        plot.YLabel("density");
+        plot.ShowLegend();
+        return Save(plot, directory, "response.png", "Distribution of the response E/E_true of the raw energy and of every model.");
+    }
+
+    private static double[] Responses(double[] energy, double[] truth) =>
+        [.. Enumerable.Range(0, energy.Length).Where(i => truth[i] > 0).Select(i => energy[i] / truth[i]).Where(double.IsFinite)];
+
+    private static Figure Scatter(EvaluationResults results, string directory)
+    {
+        var plot = new Plot();
+        double[] truth = results.Data.True;
+        int step = Math.Max(1, truth.Length / 3000);
+        int[] shown = [.. Enumerable.Range(0, truth.Length).Where(i => i % step == 0)];
+        foreach (EnergyEvaluation energy in results.Energies)
+        {
+            var points = plot.Add.ScatterPoints(shown.Select(i => truth[i]).ToArray(), shown.Select(i => energy.Energy[i]).ToArray());
+            points.MarkerSize = 3;
+            points.LegendText = energy.Label;
+        }
+        double max = truth.Max();
+        var diagonal = plot.Add.Line(0, 0, max, max);
+        diagonal.LineColor = Colors.Black;
+        diagonal.LegendText = "E = E_true";
+        plot.Title("Energy vs true energy");
+        plot.XLabel("E_true [GeV]");
+        plot.YLabel("E [GeV]");
+        plot.ShowLegend();
+        return Save(plot, directory, "energy-vs-true.png", $"Raw and predicted energies against the true energy ({shown.Length:N0} objects shown).");
+    }
+
+    private static Figure ResolutionInBins(EvaluationResults results, string column, double[] edges, string directory)
+    {
+        var plot = new Plot();
+        double[] centres = [.. Enumerable.Range(0, edges.Length - 1).Select(b => (edges[b] + edges[b + 1]) / 2)];
+        foreach (EnergyEvaluation energy in results.Energies)
+        {
+            IReadOnlyList<BinMetrics> bins = energy.Bins[column];
+            double[] sigma = [.. bins.Select(b => b.Metrics.SigmaEff.Value)];
+            double[] error = [.. bins.Select(b => double.IsFinite(b.Metrics.SigmaEff.Error) ? b.Metrics.SigmaEff.Error : 0)];
+            var line = plot.Add.Scatter(centres, sigma);
+            line.LegendText = energy.Label;
+            var bars = plot.Add.ErrorBar(centres, sigma, error);
+            bars.Color = line.Color;
+        }
+        plot.Title($"Resolution σ_eff(E/E_true) in bins of {column}");
+        plot.XLabel(column);
+        plot.YLabel("σ_eff of E / E_true");
+        plot.ShowLegend();
+        return Save(plot, directory, $"resolution-vs-{Slug(column)}.png", $"σ_eff of the response in bins of {column}, with bootstrap uncertainties.");
+    }
+
+    private static Figure ZPeak(EnergyEvaluation energy, string directory)
+    {
+        ZPeakFitResult fit = energy.ZPeak!;
+        double[] edges = fit.BinEdges;
+        double width = edges[1] - edges[0];
+        double[] centres = [.. Enumerable.Range(0, fit.Counts.Length).Select(b => (edges[b] + edges[b + 1]) / 2)];
+        double[] errors = [.. fit.Counts.Select(c => Math.Sqrt(Math.Max(c, 1)))];
+        double[] pulls = [.. fit.Counts.Select((c, b) => fit.Expected[b] > 0 ? (c - fit.Expected[b]) / Math.Sqrt(fit.Expected[b]) : 0)];
+
+        var options = new ZPeakFitOptions { Low = edges[0], High = edges[^1], Mass = fit.Parameters[4].Value, Width = fit.Parameters[5].Value };
+        double[] fine = [.. Enumerable.Range(0, 401).Select(i => edges[0] + (edges[^1] - edges[0]) * i / 400)];
+        double[] curve = [.. ZPeakFit.Density(options, fit.Mu.Value, fit.SigmaCB.Value, fit.Alpha.Value, fit.N.Value, fine).Select(d => d * fit.Entries * width)];
+
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(2);
+        Plot top = multiplot.GetPlot(0);
+        Plot bottom = multiplot.GetPlot(1);
+        var data = top.Add.ErrorBar(centres, fit.Counts, errors);
+        data.Color = Colors.Black;
+        var points = top.Add.ScatterPoints(centres, fit.Counts);
+        points.Color = Colors.Black;
+        points.LegendText = $"{energy.Label}: {fit.Entries:N0} pairs";
+        var model = top.Add.ScatterLine(fine, curve);
+        model.Color = Colors.Red;
+        model.LineWidth = 2;
+        model.LegendText = $"BW ⊗ CB: σ_CB = {fit.SigmaCB.Value:0.000} ± {fit.SigmaCB.Error:0.000} GeV, μ = {fit.Mu.Value:0.000} GeV, χ²/ndf = {fit.ChiSquare:0.0}/{fit.DegreesOfFreedom}";
+        top.Title($"Z peak, {energy.Label}");
+        top.YLabel($"pairs / {width:0.##} GeV");
+        top.ShowLegend();
+        var pullPoints = bottom.Add.ScatterPoints(centres, pulls);
+        pullPoints.Color = Colors.Black;
+        bottom.Add.HorizontalLine(0).Color = Colors.Red;
+        bottom.XLabel("m_ee [GeV]");
+        bottom.YLabel("pull");
+        bottom.Axes.SetLimitsX(edges[0], edges[^1]);
+        top.Axes.SetLimitsX(edges[0], edges[^1]);
+        string file = $"zpeak-{Slug(energy.Label)}.png";
+        multiplot.SavePng(Path.Combine(directory, file), Width, Height + 200);
+        return new Figure(file, $"Z peak of the pair mass with the '{energy.Label}' energies: data, Breit-Wigner ⊗ Crystal Ball fit ({fit.Method.ToString().ToLowerInvariant()} likelihood) and pulls (data − fit)/√fit.");
+    }
+
+    private static Figure Save(Plot plot, string directory, string file, string caption)
+    {
+        plot.SavePng(Path.Combine(directory, file), Width, Height);
+        return new Figure(file, caption);
+    }
+}

@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EnergyRegression.Core.Running;
+using EnergyRegression.Physics;
+
+namespace EnergyRegression.Cli.Evaluation;
+
+/// <summary>
+/// Writes an evaluation report directory: metrics.json, summary.md, the PNG figures and index.html (one
+/// self-contained page: the figures are embedded, and each links to its PNG file). Files are written under
+/// temporary names and renamed, so a report that is present is complete.
+/// </summary>
+internal static class ReportWriter
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        Converters = { new FiniteDoubleConverter() },
+    };
+
+    /// <summary>The files of a report.</summary>
+    internal sealed record Report(string Directory, string Metrics, string Summary, string Html, IReadOnlyList<string> Figures);
+
+    /// <summary>Writes the report of <paramref name="results"/> into <paramref name="directory"/>.</summary>
+    public static Report Write(EvaluationResults results, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        IReadOnlyList<ReportPlots.Figure> figures = ReportPlots.Draw(results, directory);
+        string metrics = Path.Combine(directory, "metrics.json");
+        string summary = Path.Combine(directory, "summary.md");
+        string html = Path.Combine(directory, "index.html");
+        WriteAtomically(metrics, JsonSerializer.Serialize(Document(results, figures), Json) + "\n");
+        WriteAtomically(summary, Markdown(results, figures));
+        WriteAtomically(html, Html(results, figures, directory));
+        return new Report(directory, metrics, summary, html, [.. figures.Select(f => Path.Combine(directory, f.File))]);
+    }
+
+    private static void WriteAtomically(string path, string text)
+    {
+        string temporary = path + ".partial";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static object Estimate(Estimate e) => new { e.Value, e.Error, e.Low, e.High };
+
+    private static object Metrics(MetricSet m) => new
+    {
+        m.Count,
+        Rmse = Estimate(m.Rmse),
+        MeanResponse = Estimate(m.MeanResponse),
+        MedianResponse = Estimate(m.MedianResponse),
+        SigmaEff = Estimate(m.SigmaEff),
+        Eiqr = Estimate(m.Eiqr),
+    };
+
+    private static object Document(EvaluationResults results, IReadOnlyList<ReportPlots.Figure> figures)
+    {
+        EvaluationData data = results.Data;
+        EnergyEvaluation reference = results.Energies[0];
+        return new
+        {
+            Chain = data.ChainName,
+            Part = data.Part,
+            EventsRead = data.EventsRead,
+            Events = data.Events,
+            Objects = data.True.Length,
+            Pairs = reference.PairMasses.Length,
+            Columns = new
+            {
+                data.Definition.Collection,
+                True = data.Definition.TrueColumn,
+                Raw = data.Definition.RawColumn,
+                Predicted = data.Definition.PredictedColumn,
+                Eta = data.Definition.EtaColumn,
+                Phi = data.Definition.PhiColumn,
+            },
+            Bootstrap = data.Definition.Bootstrap,
+            Reference = EvaluationResults.ReferenceLabel,
+            Energies = results.Energies.Select(e => new
+            {
+                e.Label,
+                e.ModelPath,
+                Overall = Metrics(e.Overall),
+                Improvement = new
+                {
+                    Rmse = EvaluationResults.Improvement(reference.Overall.Rmse.Value, e.Overall.Rmse.Value),
+                    SigmaEff = EvaluationResults.Improvement(reference.Overall.SigmaEff.Value, e.Overall.SigmaEff.Value),
+                    Eiqr = EvaluationResults.Improvement(reference.Overall.Eiqr.Value, e.Overall.Eiqr.Value),
+                    SigmaCb = reference.ZPeak is not null && e.ZPeak is not null
+                        ? EvaluationResults.Improvement(reference.ZPeak.SigmaCB.Value, e.ZPeak.SigmaCB.Value) : double.NaN,
+                },
+                Bins = e.Bins.ToDictionary(b => b.Key, b => b.Value.Select(bin => new { bin.Low, bin.High, Metrics = Metrics(bin.Metrics) })),
+                ResponseFit = e.ResponseFit is null ? null : new
+                {
+                    Model = "double-sided Crystal Ball",
+                    e.ResponseFit.Range.Low,
+                    e.ResponseFit.Range.High,
+                    e.ResponseFit.Entries,
+                    e.ResponseFit.Converged,
+                    e.ResponseFit.Status,
+                    Parameters = e.ResponseFit.Parameters.ToDictionary(p => p.Name, p => new { p.Value, p.Error }),
+                },
+                e.ResponseFitError,
+                ZPeak = e.ZPeak is null ? null : new
+                {
+                    Model = "Breit-Wigner (M, Γ fixed) ⊗ Crystal Ball",
+                    Method = e.ZPeak.Method.ToString().ToLowerInvariant(),
+                    Window = new[] { e.ZPeak.BinEdges[0], e.ZPeak.BinEdges[^1] },
+                    e.ZPeak.Entries,
+                    e.ZPeak.Converged,
+                    e.ZPeak.Status,
+                    Parameters = e.ZPeak.Parameters.ToDictionary(p => p.Name, p => new { p.Value, p.Error, p.Fixed }),
+                    e.ZPeak.ChiSquare,
+                    e.ZPeak.DegreesOfFreedom,
+                    e.ZPeak.PValue,
+                    e.ZPeak.NegativeLogLikelihood,
+                },
+                e.ZPeakNote,
+            }),
+            Plots = figures.Select(f => new { f.File, f.Caption }),
+        };
+    }
+
+    private static string F(double value, string format = "0.0000") =>
+        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    private static string WithError(Estimate e, string format = "0.0000") =>
+        double.IsFinite(e.Error) ? $"{F(e.Value, format)} ± {F(e.Error, format)}" : F(e.Value, format);
+
+    private static string Percent(double fraction) => double.IsFinite(fraction) ? $"{fraction * 100:+0.0;-0.0;0.0}%" : "–";
+
+    /// <summary>The comparison table rows: label, then the cells.</summary>
+    private static IEnumerable<string[]> ComparisonRows(EvaluationResults results)
+    {
+        EnergyEvaluation reference = results.Energies[0];
+        foreach (EnergyEvaluation e in results.Energies)
+        {
+            MetricSet m = e.Overall;
+            yield return
+            [
+                e.Label,
+                m.Count.ToString("N0", CultureInfo.InvariantCulture),
+                WithError(m.Rmse, "0.000"),
+                WithError(m.MedianResponse),
+                WithError(m.SigmaEff),
+                WithError(m.Eiqr),
+                Percent(EvaluationResults.Improvement(reference.Overall.SigmaEff.Value, m.SigmaEff.Value)),
+                Percent(EvaluationResults.Improvement(reference.Overall.Eiqr.Value, m.Eiqr.Value)),
+                e.ZPeak is null ? "–" : $"{F(e.ZPeak.SigmaCB.Value, "0.000")} ± {F(e.ZPeak.SigmaCB.Error, "0.000")}",
+                e.ZPeak is null || reference.ZPeak is null ? "–" : Percent(EvaluationResults.Improvement(reference.ZPeak.SigmaCB.Value, e.ZPeak.SigmaCB.Value)),
+            ];
+        }
+    }
+
+    private static readonly string[] ComparisonHeader =
+        ["energy", "objects", "RMSE [GeV]", "median E/E_true", "σ_eff(E/E_true)", "eIQR(E/E_true)", "Δσ_eff vs raw", "ΔeIQR vs raw", "Z σ_CB [GeV]", "Δσ_CB vs raw"];
+
+    private static string Markdown(EvaluationResults results, IReadOnlyList<ReportPlots.Figure> figures)
+    {
+        EvaluationData data = results.Data;
+        var md = new StringBuilder();
+        md.AppendLine($"# Evaluation of '{data.ChainName}'").AppendLine();
+        md.AppendLine($"{data.Events:N0} {data.Part} events ({data.EventsRead:N0} read), {data.True.Length:N0} {data.Definition.Collection} objects, "
+            + $"{results.Energies[0].PairMasses.Length:N0} pairs. Uncertainties: standard deviation of {data.Definition.Bootstrap} bootstrap resamples. "
+            + "Improvements are relative to the raw energy, (raw − model)/raw: positive is better.").AppendLine();
+        md.AppendLine("## Comparison").AppendLine();
+        Table(md, ComparisonHeader, ComparisonRows(results));
+        foreach ((string column, double[] edges) in results.BinEdges)
+        {
+            md.AppendLine().AppendLine($"## σ_eff(E/E_true) in bins of {column}").AppendLine();
+            string[] header = ["bin", .. results.Energies.Select(e => e.Label)];
+            IEnumerable<string[]> rows = Enumerable.Range(0, edges.Length - 1).Select(b => (string[])
+            [
+                $"[{F(edges[b], "0.###")}, {F(edges[b + 1], "0.###")})",
+                .. results.Energies.Select(e => $"{WithError(e.Bins[column][b].Metrics.SigmaEff)} (n={e.Bins[column][b].Metrics.Count})"),
+            ]);
+            Table(md, header, rows);
+        }
+        md.AppendLine().AppendLine("## Fits").AppendLine();
+        foreach (EnergyEvaluation e in results.Energies)
+        {
+            string response = e.ResponseFit is { } r
+                ? $"double-sided Crystal Ball of E/E_true: μ = {F(r.Mu.Value)} ± {F(r.Mu.Error)}, σ = {F(r.Sigma.Value)} ± {F(r.Sigma.Error)} ({r.Status})"
+                : $"no response fit ({e.ResponseFitError})";
+            string z = e.ZPeak is { } zp
+                ? $"Z peak: σ_CB = {F(zp.SigmaCB.Value, "0.000")} ± {F(zp.SigmaCB.Error, "0.000")} GeV, μ = {F(zp.Mu.Value, "0.000")} ± {F(zp.Mu.Error, "0.000")} GeV, "
+                    + $"α = {F(zp.Alpha.Value, "0.00")}, n = {F(zp.N.Value, "0.0")}, χ²/ndf = {F(zp.ChiSquare, "0.0")}/{zp.DegreesOfFreedom} ({zp.Status})"
+                : $"Z peak: {e.ZPeakNote}";
+            md.AppendLine($"- **{e.Label}**: {response}; {z}.");
+        }
+        md.AppendLine().AppendLine("## Figures").AppendLine();
+        foreach (ReportPlots.Figure f in figures)
+        {
+            md.AppendLine($"![{f.Caption}]({f.File})").AppendLine();
+        }
+        return md.ToString();
+    }
+
+    private static void Table(StringBuilder md, string[] header, IEnumerable<string[]> rows)
+    {
+        md.AppendLine("| " + string.Join(" | ", header) + " |");
+        md.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
+        foreach (string[] row in rows)
+        {
+            md.AppendLine("| " + string.Join(" | ", row) + " |");
+        }
+    }
+
+    private static string Html(EvaluationResults results, IReadOnlyList<ReportPlots.Figure> figures, string directory)
+    {
+        EvaluationData data = results.Data;
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var html = new StringBuilder();
+        html.AppendLine("<!DOCTYPE html>").AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        html.AppendLine($"<title>Evaluation of {E(data.ChainName)}</title>");
+        html.AppendLine("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:1em 0}"
+            + "td,th{border:1px solid #bbb;padding:.25em .6em;text-align:right}th{background:#eee}td:first-child{text-align:left}"
+            + "figure{margin:1.5em 0}img{max-width:100%;border:1px solid #ddd}</style></head><body>");
+        html.AppendLine($"<h1>Evaluation of '{E(data.ChainName)}'</h1>");
+        html.AppendLine($"<p>{data.Events:N0} {E(data.Part)} events ({data.EventsRead:N0} read), {data.True.Length:N0} {E(data.Definition.Collection)} objects, "
+            + $"{results.Energies[0].PairMasses.Length:N0} pairs. Uncertainties: standard deviation of {data.Definition.Bootstrap} bootstrap resamples. "
+            + "Improvements are relative to the raw energy, (raw − model)/raw: positive is better. "
+            + "All numbers are also in <a href=\"metrics.json\">metrics.json</a> and <a href=\"summary.md\">summary.md</a>.</p>");
+        html.AppendLine("<h2>Comparison</h2>");
+        HtmlTable(html, ComparisonHeader, ComparisonRows(results));
+        foreach ((string column, double[] edges) in results.BinEdges)
+        {
+            html.AppendLine($"<h2>σ<sub>eff</sub>(E/E<sub>true</sub>) in bins of {E(column)}</h2>");
+            string[] header = ["bin", .. results.Energies.Select(e => e.Label)];
+            IEnumerable<string[]> rows = Enumerable.Range(0, edges.Length - 1).Select(b => (string[])
+            [
+                $"[{F(edges[b], "0.###")}, {F(edges[b + 1], "0.###")})",
+                .. results.Energies.Select(e => WithError(e.Bins[column][b].Metrics.SigmaEff)),
+            ]);
+            HtmlTable(html, header, rows);
+        }
+        html.AppendLine("<h2>Figures</h2>");
+        foreach (ReportPlots.Figure f in figures)
+        {
+            string base64 = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(directory, f.File)));
+            html.AppendLine($"<figure><a href=\"{E(f.File)}\"><img src=\"data:image/png;base64,{base64}\" alt=\"{E(f.Caption)}\"></a>"
+                + $"<figcaption>{E(f.Caption)} (<a href=\"{E(f.File)}\">{E(f.File)}</a>)</figcaption></figure>");
+        }
+        html.AppendLine("</body></html>");
+        return html.ToString();
+
+        static void HtmlTable(StringBuilder html, string[] header, IEnumerable<string[]> rows)
+        {
+            html.Append("<table><tr>").Append(string.Concat(header.Select(h => $"<th>{E(h)}</th>"))).AppendLine("</tr>");
+            foreach (string[] row in rows)
+            {
+                html.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{E(c)}</td>"))).AppendLine("</tr>");
+            }
+            html.AppendLine("</table>");
+        }
+    }
+
+    /// <summary>Writes NaN and infinities as null (JSON has no such numbers).</summary>
+    private sealed class FiniteDoubleConverter : JsonConverter<double>
+    {
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            if (double.IsFinite(value))
+            {
+                writer.WriteNumberValue(value);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+    }
+}

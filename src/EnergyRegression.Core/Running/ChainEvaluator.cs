@@ -1,0 +1,268 @@
+using EnergyRegression.Core.Configuration;
+using EnergyRegression.Core.Plugins;
+using EnergyRegression.Core.Yaml;
+using EnergyRegression.Data;
+using EnergyRegression.Plugins;
+using EnergyRegression.Running;
+
+namespace EnergyRegression.Core.Running;
+
+/// <summary>Options of <c>energyreg evaluate</c> beyond the chain file.</summary>
+public sealed record EvaluateOptions
+{
+    /// <summary>Overrides of the chain's top-level settings.</summary>
+    public RunOverrides Overrides { get; init; } = new();
+
+    /// <summary>Model files to compare (<c>--models</c>), each put in the regressor's <c>model:</c>; empty: the chain's own.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
+
+    /// <summary>The events evaluated (<c>--part</c>); null: the test part when the chain holds one out, else all.</summary>
+    public DataPart? Part { get; init; }
+
+    /// <summary>Evaluate every event, whatever its part (<c>--part all</c>).</summary>
+    public bool AllParts { get; init; }
+}
+
+/// <summary>One model's predicted energies, object by object.</summary>
+/// <param name="Label">The name shown in tables and plots.</param>
+/// <param name="ModelPath">The model file, when known.</param>
+/// <param name="Energy">The predicted energy of every object (aligned with <see cref="EvaluationData.True"/>).</param>
+public sealed record ModelPredictions(string Label, string? ModelPath, double[] Energy);
+
+/// <summary>The per-object arrays an evaluation measures.</summary>
+public sealed record EvaluationData
+{
+    /// <summary>The <c>evaluate:</c> section used.</summary>
+    public required EvaluationDefinition Definition { get; init; }
+
+    /// <summary>The chain's name.</summary>
+    public required string ChainName { get; init; }
+
+    /// <summary>The events evaluated, in words (test, validation, training, all).</summary>
+    public required string Part { get; init; }
+
+    /// <summary>Events read by the reader (first pass).</summary>
+    public required long EventsRead { get; init; }
+
+    /// <summary>Events of the evaluated part that reached the end of the chain.</summary>
+    public required long Events { get; init; }
+
+    /// <summary>True energies.</summary>
+    public required double[] True { get; init; }
+
+    /// <summary>Raw energies.</summary>
+    public required double[] Raw { get; init; }
+
+    /// <summary>η of each object (NaN when the chain has no such column).</summary>
+    public required double[] Eta { get; init; }
+
+    /// <summary>φ of each object (NaN when the chain has no such column).</summary>
+    public required double[] Phi { get; init; }
+
+    /// <summary>The ordinal of each object's event among the evaluated events (pairs share it).</summary>
+    public required long[] Event { get; init; }
+
+    /// <summary>Values of the extra binning columns named in <c>evaluate: bins:</c>.</summary>
+    public required IReadOnlyDictionary<string, double[]> Columns { get; init; }
+
+    /// <summary>Every model's predictions.</summary>
+    public required IReadOnlyList<ModelPredictions> Models { get; init; }
+}
+
+/// <summary>
+/// <c>energyreg evaluate</c>'s data: runs the chain (reader and stages, no writer) once per model, keeps the
+/// events of the chosen part (by <see cref="DataSplit"/> and the chain's <c>train:</c> section, so the test part is
+/// the one training held out) and collects, per object of the collection, the true, raw and predicted energies,
+/// η, φ and the binning columns. Every pass reads the same events (same config and seed); the metrics are computed
+/// from the arrays by the caller.
+/// </summary>
+public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
+{
+    /// <summary>Runs the chain once per model and collects the arrays.</summary>
+    public async Task<EvaluationData> CollectAsync(string chainPath, EvaluateOptions options, CancellationToken cancellation)
+    {
+        (ChainFile file, PluginCatalog catalog) = ChainRunner.Load(chainPath);
+        ChainDefinition definition = file.Definition;
+        EvaluationDefinition evaluate = definition.Evaluate;
+        RunOverrides overrides = options.Overrides;
+        int seed = overrides.Seed ?? definition.Seed;
+        DataPart? part = options.AllParts ? null : options.Part ?? (definition.Train.Test > 0 ? DataPart.Test : null);
+        string partName = part is null ? "all" : Naming.ToSnakeCase(part.Value.ToString());
+        var split = DataSplit.From(definition.Train);
+        var loopOptions = new EventLoopOptions
+        {
+            BatchSize = overrides.BatchSize ?? definition.BatchSize,
+            Threads = overrides.Threads ?? (definition.Threads > 0 ? definition.Threads : Environment.ProcessorCount),
+            MaxEvents = overrides.MaxEvents ?? definition.MaxEvents,
+        };
+
+        var passes = new List<(string Label, string? Model, Collected Data)>();
+        long eventsRead = 0;
+        IReadOnlyList<string?> models = options.Models.Count == 0 ? [null] : [.. options.Models];
+        foreach (string? model in models)
+        {
+            var context = new RunContext(log, progress, seed, cancellation);
+            Chain chain;
+            int stageIndex;
+            if (model is null)
+            {
+                chain = Chain.Build(file, catalog, context);
+                stageIndex = FindRegressor(file, chain);
+            }
+            else
+            {
+                if (!File.Exists(model))
+                {
+                    throw new InputDataException(model, "model", "no such file");
+                }
+                using (var probe = Chain.Build(file, catalog, new RunContext(log, progress, seed, cancellation, RunMode.Train)))
+                {
+                    stageIndex = FindRegressor(file, probe);
+                }
+                var node = (YamlMapping)((YamlSequence)file.Root.Find("stages")!).Items[stageIndex];
+                YamlMapping with = Chain.WithKey(node.Find("with") as YamlMapping, node.Position, "model", Path.GetFullPath(model));
+                chain = Chain.Build(file, catalog, context, new Dictionary<int, YamlMapping> { [stageIndex] = with });
+            }
+            using (chain)
+            {
+                ChainStep step = chain.Stages[stageIndex];
+                string label = model is null ? step.Label : Path.GetFileNameWithoutExtension(model);
+                var collected = new Collected(file, evaluate, split, part);
+                log.Info($"evaluating {(model is null ? step.Description : $"model {model} in {step.Description}")} on the {partName} events of '{definition.Name}'");
+                Chain view = chain.Prefix(chain.Stages.Count);
+                EventLoopResult loop = await new EventLoop(view, progress, collected.Add).RunAsync(loopOptions, cancellation);
+                eventsRead = loop.EventsRead;
+                passes.Add((label, model, collected));
+            }
+        }
+
+        Collected first = passes[0].Data;
+        foreach ((string label, _, Collected data) in passes.Skip(1))
+        {
+            if (data.True.Count != first.True.Count || !data.True.SequenceEqual(first.True))
+            {
+                throw new InputDataException(file.Path, "evaluate",
+                    $"the events of the pass with model '{label}' differ from the first pass: the reader must give the same events every time (same files or same seed)");
+            }
+        }
+        if (first.True.Count == 0)
+        {
+            throw new InputDataException(file.Path, "evaluate",
+                $"no {evaluate.Collection} objects in the {partName} events ({eventsRead:N0} read); see the cut flow with 'energyreg run'");
+        }
+        string[] labels = [.. passes.Select(p => p.Label)];
+        if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Length)
+        {
+            for (int i = 0; i < labels.Length; i++)
+            {
+                labels[i] = $"{i + 1}:{labels[i]}";
+            }
+        }
+        return new EvaluationData
+        {
+            Definition = evaluate,
+            ChainName = definition.Name,
+            Part = partName,
+            EventsRead = eventsRead,
+            Events = first.Events,
+            True = [.. first.True],
+            Raw = [.. first.Raw],
+            Eta = [.. first.Eta],
+            Phi = [.. first.Phi],
+            Event = [.. first.Event],
+            Columns = first.Columns.ToDictionary(c => c.Key, c => c.Value.ToArray()),
+            Models = [.. passes.Select((p, i) => new ModelPredictions(labels[i], p.Model, [.. p.Data.Predicted]))],
+        };
+    }
+
+    /// <summary>The stage <c>evaluate: stage:</c> names, or the chain's only regressor.</summary>
+    private static int FindRegressor(ChainFile file, Chain chain)
+    {
+        string? wanted = file.Definition.Evaluate.Stage;
+        var regressors = chain.Stages.Select((s, i) => (Index: i, Step: s)).Where(x => x.Step.Instance is IRegressor).ToList();
+        if (wanted is not null)
+        {
+            var named = regressors.Where(x => x.Step.Label == wanted || x.Step.Plugin.Name == wanted).ToList();
+            return named.Count == 1 ? named[0].Index : throw file.Binder.AtKey(file.Root, default, "evaluate.stage",
+                $"no single regressor stage named '{wanted}'; regressors: {(regressors.Count == 0 ? "(none)" : string.Join(", ", regressors.Select(r => r.Step.Label)))}");
+        }
+        return regressors.Count switch
+        {
+            1 => regressors[0].Index,
+            0 => throw new ConfigurationException(file.Path, 1, 1, "nothing to evaluate: no stage of the chain is a regressor"),
+            _ => throw new ConfigurationException(file.Path, 1, 1,
+                $"{regressors.Count} regressors ({string.Join(", ", regressors.Select(x => x.Step.Label))}): choose one with 'evaluate: stage:'"),
+        };
+    }
+
+    /// <summary>The arrays of one pass, filled batch by batch in input order.</summary>
+    private sealed class Collected(ChainFile file, EvaluationDefinition evaluate, DataSplit split, DataPart? part)
+    {
+        public List<double> True { get; } = [];
+        public List<double> Raw { get; } = [];
+        public List<double> Predicted { get; } = [];
+        public List<double> Eta { get; } = [];
+        public List<double> Phi { get; } = [];
+        public List<long> Event { get; } = [];
+        public Dictionary<string, List<double>> Columns { get; } = evaluate.Bins.Keys.ToDictionary(k => k, _ => new List<double>());
+        public long Events { get; private set; }
+
+        public void Add(EventBatch batch)
+        {
+            using (batch)
+            {
+                if (part is not null)
+                {
+                    DataPart[] parts = split.Assign(batch);
+                    batch.KeepEvents(parts.Select(p => p == part).ToArray());
+                }
+                if (!batch.HasCollection(evaluate.Collection))
+                {
+                    throw file.Binder.AtKey(file.Root, default, "evaluate.collection",
+                        $"the events have no collection '{evaluate.Collection}'{NameSuggestions.DidYouMean(evaluate.Collection, batch.CollectionNames)}");
+                }
+                ReadOnlySpan<int> offsets = batch.GetCollection(evaluate.Collection).Offsets;
+                for (int e = 0; e < batch.EventCount; e++)
+                {
+                    for (int o = offsets[e]; o < offsets[e + 1]; o++)
+                    {
+                        Event.Add(Events + e);
+                    }
+                }
+                Events += batch.EventCount;
+                True.AddRange(Values(batch, evaluate.TrueColumn, "true_energy", required: true));
+                Raw.AddRange(Values(batch, evaluate.RawColumn, "raw_energy", required: true));
+                Predicted.AddRange(Values(batch, evaluate.PredictedColumn, "predicted_energy", required: true));
+                Eta.AddRange(Values(batch, evaluate.EtaColumn, "eta", required: false));
+                Phi.AddRange(Values(batch, evaluate.PhiColumn, "phi", required: false));
+                foreach ((string column, List<double> values) in Columns)
+                {
+                    values.AddRange(Values(batch, column, "bins", required: true));
+                }
+            }
+        }
+
+        private double[] Values(EventBatch batch, string name, string key, bool required)
+        {
+            int objects = batch.GetCollection(evaluate.Collection).TotalCount;
+            if (!batch.HasColumn(name))
+            {
+                if (!required)
+                {
+                    return [.. Enumerable.Repeat(double.NaN, objects)];
+                }
+                throw file.Binder.AtKey(file.Root, default, $"evaluate.{key}",
+                    $"the events have no column '{name}'{NameSuggestions.DidYouMean(name, batch.ColumnNames)}");
+            }
+            Column column = batch.GetColumn(name);
+            if (column.Level != ColumnLevel.Object || column.Collection != evaluate.Collection || column.RowSize != 1)
+            {
+                throw file.Binder.AtKey(file.Root, default, $"evaluate.{key}",
+                    $"'{name}' is not a scalar column of the collection '{evaluate.Collection}'");
+            }
+            var values = new double[column.Rows];
+            column.CopyTo(values);
+            return values;
+        }
+    }
+}
