@@ -84,12 +84,25 @@ public sealed class ConfigKeyTests
     {
         IReadOnlyList<ConfigKey> keys = ConfigKey.Of(typeof(ChainDefinition));
 
-        Assert.Equal(["name", "seed", "batch_size", "threads", "max_events", "plugins", "reader", "stages", "writer", "train"], keys.Select(k => k.Key));
+        Assert.Equal(["name", "seed", "batch_size", "threads", "max_events", "plugins", "reader", "stages", "writer", "train", "evaluate"], keys.Select(k => k.Key));
         Assert.Equal(["reader"], keys.Where(k => k.Required).Select(k => k.Key));
         ConfigKey batchSize = Assert.Single(keys, k => k.Key == "batch_size");
         Assert.Equal(("integer", "1000"), (batchSize.TypeName, batchSize.DefaultValue));
         Assert.Equal("chain", Assert.Single(keys, k => k.Key == "name").DefaultValue);
         Assert.All(keys, k => Assert.NotEqual("", k.Description));
+    }
+
+    [Fact]
+    public void Documents_the_evaluate_section_without_its_derived_column_names()
+    {
+        string[] keys = [.. ConfigKey.Of(typeof(EvaluationDefinition)).Select(k => k.Key)];
+
+        Assert.Equal(["stage", "collection", "true_energy", "raw_energy", "predicted_energy", "eta", "phi", "bins", "bootstrap",
+            "z_low", "z_high", "z_bins", "z_fit", "z_min_pairs"], keys);
+        var definition = new EvaluationDefinition { Collection = "Photon" };
+        Assert.Equal(("Photon_genEnergy", "Photon_energy", "Photon_energyCalib"), (definition.TrueColumn, definition.RawColumn, definition.PredictedColumn));
+        definition.ZFit = "least-squares";
+        Assert.Throws<EnergyRegression.Plugins.ConfigValueException>(definition.Validate);
     }
 
     [Fact]
