@@ -18,6 +18,15 @@ public sealed class EvaluateChainTests
         Tool.Result second = Tool.Run(work.Path, "train", Config, "--max-events", "3000", "--quiet", "--seed", "5", "--output", "b.zip");
         Assert.True(second.ExitCode == 0, second.ToString());
 
+        // The chain's own model (not trained here): an input error naming it.
+        Tool.Result untrained = Tool.Run(work.Path, "evaluate", Config, "--max-events", "3000", "--quiet");
+        Assert.Equal(4, untrained.ExitCode);
+        Assert.Contains("out/zee-evaluate/bdt.zip", untrained.Stderr, StringComparison.Ordinal);
+        // Learning curves beside a model (as the torch regressor draws them) are copied into the report.
+        Tool.Result single = Tool.Run(work.Path, "evaluate", Config, "--max-events", "3000", "--quiet", "--models", "a.zip", "--report", "single");
+        Assert.True(single.ExitCode == 0, single.ToString());
+        File.Copy(work.File("single/response.png"), work.File("b.curves.png"));
+
         Tool.Result evaluate = Tool.Run(work.Path, "evaluate", Config, "--max-events", "3000", "--quiet",
             "--models", "a.zip,b.zip", "--report", "report");
         Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
@@ -42,6 +51,8 @@ public sealed class EvaluateChainTests
         Assert.Contains("zpeak-raw.png", pngs);
         Assert.Contains("zpeak-a.png", pngs);
         Assert.Contains("zpeak-b.png", pngs);
+        Assert.Contains("learning-curves-b.png", pngs);
+        Assert.DoesNotContain("learning-curves-a.png", pngs);
         string html = File.ReadAllText(Path.Combine(report, "index.html"));
         string summary = File.ReadAllText(Path.Combine(report, "summary.md"));
         foreach (string png in pngs)

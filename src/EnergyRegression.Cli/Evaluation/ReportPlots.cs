@@ -28,6 +28,18 @@ internal static class ReportPlots
         {
             figures.Add(ZPeak(energy, directory));
         }
+        foreach (EnergyEvaluation energy in results.Energies.Where(e => e.ModelPath is not null))
+        {
+            // The learning curves a regressor drew beside its model (MODEL.curves.png, e.g. the torch regressor's).
+            string model = energy.ModelPath!;
+            string curves = Path.Combine(Path.GetDirectoryName(model) ?? "", Path.GetFileNameWithoutExtension(model) + ".curves.png");
+            if (File.Exists(curves))
+            {
+                string file = $"learning-curves-{Slug(energy.Label)}.png";
+                File.Copy(curves, Path.Combine(directory, file), overwrite: true);
+                figures.Add(new Figure(file, $"Learning curves of '{energy.Label}' from its training ({Path.GetFileName(curves)})."));
+            }
+        }
         return figures;
     }
 

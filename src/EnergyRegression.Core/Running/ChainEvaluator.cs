@@ -132,7 +132,7 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
                 Chain view = chain.Prefix(chain.Stages.Count);
                 EventLoopResult loop = await new EventLoop(view, progress, collected.Add).RunAsync(loopOptions, cancellation);
                 eventsRead = loop.EventsRead;
-                passes.Add((label, model, collected));
+                passes.Add((label, model ?? (step.Instance as ITrainableRegressor)?.ModelPath, collected));
             }
         }
 
