@@ -94,6 +94,22 @@ public sealed class EvaluateChainTests
     }
 
     [Fact]
+    public void Train_with_evaluate_writes_the_model_and_its_report()
+    {
+        using var work = new TempDirectory();
+        Tool.Result train = Tool.Run(work.Path, "train", Config, "--max-events", "2000", "--quiet", "--output", "m.zip",
+            "--evaluate", "--report", "report");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.True(File.Exists(work.File("m.zip")));
+        Assert.Matches(@"(?m)^m\s", train.Stdout);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(work.File("report/metrics.json")));
+        JsonElement[] energies = [.. metrics.RootElement.GetProperty("energies").EnumerateArray()];
+        Assert.Equal(["raw", "m"], energies.Select(e => e.GetProperty("label").GetString()));
+        Assert.EndsWith("m.zip", energies[1].GetProperty("model_path").GetString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(work.File("report/index.html")));
+    }
+
+    [Fact]
     public void Evaluating_a_missing_model_is_an_input_error_and_a_chain_without_regressor_a_configuration_error()
     {
         using var work = new TempDirectory();

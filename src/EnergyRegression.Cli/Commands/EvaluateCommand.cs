@@ -56,11 +56,7 @@ internal static class EvaluateCommand
                         Seed = parse.GetValue(seed),
                     },
                 };
-                EvaluationData data = await new ChainEvaluator(console, console).CollectAsync(parse.GetValue(chain)!.ToString(), options, cancellation);
-                var results = EvaluationResults.Compute(data, console.Info);
-                string directory = parse.GetValue(report) ?? Path.Combine("out", "evaluate", ReportPlots.Slug(data.ChainName));
-                var written = ReportWriter.Write(results, directory);
-                PrintSummary(results, written);
+                await EvaluateAsync(console, parse.GetValue(chain)!.ToString(), options, parse.GetValue(report), cancellation);
                 return ExitCodes.Success;
             }
             catch (Exception e)
@@ -69,6 +65,17 @@ internal static class EvaluateCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Collects, measures, writes the report and prints the comparison (also <c>energyreg train --evaluate</c>).</summary>
+    public static async Task EvaluateAsync(ConsoleOutput console, string chainPath, EvaluateOptions options, string? reportDirectory,
+        CancellationToken cancellation)
+    {
+        EvaluationData data = await new ChainEvaluator(console, console).CollectAsync(chainPath, options, cancellation);
+        var results = EvaluationResults.Compute(data, console.Info);
+        string directory = reportDirectory ?? Path.Combine("out", "evaluate", ReportPlots.Slug(data.ChainName));
+        var written = ReportWriter.Write(results, directory);
+        PrintSummary(results, written);
     }
 
     private static void PrintSummary(EvaluationResults results, ReportWriter.Report report)

@@ -16,9 +16,11 @@ internal static class TrainCommand
         var maxEvents = new Option<long?>("--max-events", "-n") { Description = "Read at most this many events (overrides 'max_events:')." };
         var seed = new Option<int?>("--seed") { Description = "Seed of all random streams (overrides 'seed:')." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Only warnings and errors; no progress." };
+        var evaluate = new Option<bool>("--evaluate") { Description = "After training, evaluate the new model on the held-out events as 'energyreg evaluate' does (docs/evaluation.md)." };
+        var report = new Option<string?>("--report", "-r") { Description = "The report directory of --evaluate (default: out/evaluate/<chain name>)." };
         var command = new Command("train", "Train the chain's regressor on the events reaching it and write the model file.")
         {
-            chain, output, resume, threads, maxEvents, seed, quiet,
+            chain, output, resume, threads, maxEvents, seed, quiet, evaluate, report,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -39,6 +41,11 @@ internal static class TrainCommand
                 };
                 TrainSummary summary = await new ChainTrainer(console, console).TrainAsync(parse.GetValue(chain)!.ToString(), options, cancellation);
                 Summary.Print(summary);
+                if (parse.GetValue(evaluate))
+                {
+                    var evaluation = new EvaluateOptions { Models = [summary.ModelPath], Overrides = options.Overrides };
+                    await EvaluateCommand.EvaluateAsync(console, parse.GetValue(chain)!.ToString(), evaluation, parse.GetValue(report), cancellation);
+                }
                 return ExitCodes.Success;
             }
             catch (Exception e)
