@@ -35,7 +35,7 @@ public sealed class Hdf5Reader : IEventReader
         config.Validate();
         _config = config;
         _context = context;
-        (_rangeStart, _rangeStop) = config.EntryRange;
+        (_rangeStart, _rangeStop) = config.Range;
         try
         {
             _files = InputFilePatterns.Expand(config.Files);

@@ -28,7 +28,7 @@ public sealed class RootReader : IEventReader
         config.Validate();
         _config = config;
         _context = context;
-        (_rangeStart, _rangeStop) = config.EntryRange;
+        (_rangeStart, _rangeStop) = config.Range;
         try
         {
             _files = InputFilePatterns.Expand(config.Files);

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using EnergyRegression.Configuration;
 
 namespace EnergyRegression.Plugins.Root;
@@ -29,7 +28,7 @@ public sealed class RootReaderConfig : PluginConfig
     public string? Entries { get; set; }
 
     /// <summary>The parsed <see cref="Entries"/>: first entry (inclusive) and last (exclusive, null = to the end).</summary>
-    internal (long Start, long? Stop) EntryRange => ParseEntries(Entries);
+    internal (long Start, long? Stop) Range => EntryRange.Parse(Entries);
 
     /// <inheritdoc />
     public override void Validate()
@@ -63,39 +62,6 @@ public sealed class RootReaderConfig : PluginConfig
                     $"Collections '{seen[counter]}' and '{collection}' both name the counter branch '{counter}'; a counter sizes one collection.");
             }
         }
-        _ = EntryRange;
-    }
-
-    private static (long Start, long? Stop) ParseEntries(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return (0, null);
-        }
-        int colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 0 || text.IndexOf(':', colon + 1) >= 0)
-        {
-            throw new ConfigValueException("entries", $"'{text}' is not a range START:STOP (e.g. \"0:1000\", \"500:\", \":100\").");
-        }
-        long start = ParseBound(text[..colon].Trim(), text) ?? 0;
-        long? stop = ParseBound(text[(colon + 1)..].Trim(), text);
-        if (stop < start)
-        {
-            throw new ConfigValueException("entries", $"In '{text}' STOP ({stop}) is before START ({start}).");
-        }
-        return (start, stop);
-    }
-
-    private static long? ParseBound(string part, string text)
-    {
-        if (part.Length == 0)
-        {
-            return null;
-        }
-        if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out long value))
-        {
-            throw new ConfigValueException("entries", $"In '{text}', '{part}' is not a non-negative entry number.");
-        }
-        return value;
+        _ = Range;
     }
 }
