@@ -19,7 +19,7 @@ public sealed class BadInputTests(H5pyFiles files) : IClassFixture<H5pyFiles>, I
     {
         try
         {
-            using var reader = new Hdf5Reader(config, new FakeRunContext());
+            using var reader = new Hdf5Reader(config, new TestRunContext());
             foreach (Data.EventBatch batch in reader.ReadBatches(50, CancellationToken.None))
             {
                 batch.Dispose();

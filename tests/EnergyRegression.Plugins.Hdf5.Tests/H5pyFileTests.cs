@@ -28,9 +28,9 @@ public sealed class H5pyFiles : IDisposable
 /// </summary>
 public sealed class H5pyFileTests(H5pyFiles files) : IClassFixture<H5pyFiles>
 {
-    private static Hdf5Reader Reader(Hdf5ReaderConfig config, FakeRunContext? context = null) => new(config, context ?? new FakeRunContext());
+    private static Hdf5Reader Reader(Hdf5ReaderConfig config, TestRunContext? context = null) => new(config, context ?? new TestRunContext());
 
-    private static Dataset ReadAll(Hdf5ReaderConfig config, int batchSize, FakeRunContext? context = null)
+    private static Dataset ReadAll(Hdf5ReaderConfig config, int batchSize, TestRunContext? context = null)
     {
         using Hdf5Reader reader = Reader(config, context);
         return Dataset.Of(reader.ReadBatches(batchSize, CancellationToken.None));
@@ -89,7 +89,7 @@ public sealed class H5pyFileTests(H5pyFiles files) : IClassFixture<H5pyFiles>
     [InlineData(1000)]
     public void The_table_layout_reads_like_h5py_whatever_the_batch_size(int batchSize)
     {
-        var context = new FakeRunContext();
+        var context = new TestRunContext();
         Dataset data = ReadAll(new Hdf5ReaderConfig { Files = [files.Table] }, batchSize, context);
         Assert.Equal(300, data.Events);
         Assert.Equal(["Electron", "Photon"], data.CollectionOrder);
@@ -156,7 +156,7 @@ public sealed class H5pyFileTests(H5pyFiles files) : IClassFixture<H5pyFiles>
     [Fact]
     public void A_compound_table_becomes_one_column_per_member()
     {
-        var context = new FakeRunContext();
+        var context = new TestRunContext();
         Dataset data = ReadAll(new Hdf5ReaderConfig { Files = [files.Compound] }, 16, context);
         Assert.Equal(["cands_e", "cands_eta", "cands_n", "cands_ok", "run"], data.ColumnOrder);
         Assert.Equal(typeof(float), data.Kinds["cands_e"].Type);

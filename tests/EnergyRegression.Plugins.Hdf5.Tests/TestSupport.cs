@@ -4,34 +4,6 @@ using EnergyRegression.TestOracles;
 
 namespace EnergyRegression.Plugins.Hdf5.Tests;
 
-/// <summary>A run context that records log messages.</summary>
-internal sealed class FakeRunContext : IRunContext, IRunLog
-{
-    public List<string> Warnings { get; } = [];
-
-    public IRunLog Log => this;
-
-    public RunMode Mode => RunMode.Apply;
-
-    public int Seed => 42;
-
-    public CancellationToken Cancellation => CancellationToken.None;
-
-    public Random CreateRandom(string streamName) => new(Seed ^ streamName.Length);
-
-    public IProgressTask StartProgress(string description, long? total) => throw new NotSupportedException();
-
-    public void Info(string message)
-    {
-    }
-
-    public void Warning(string message) => Warnings.Add(message);
-
-    public void Debug(string message)
-    {
-    }
-}
-
 /// <summary>Everything a sequence of batches holds, concatenated per column, for comparisons.</summary>
 internal sealed class Dataset
 {

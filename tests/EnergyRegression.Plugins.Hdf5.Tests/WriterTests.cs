@@ -103,9 +103,9 @@ public sealed class WriterTests : IDisposable
         }
     }
 
-    internal static void Write(Hdf5WriterConfig config, IEnumerable<EventBatch> batches, FakeRunContext? context = null)
+    internal static void Write(Hdf5WriterConfig config, IEnumerable<EventBatch> batches, TestRunContext? context = null)
     {
-        using var writer = new Hdf5Writer(config, context ?? new FakeRunContext());
+        using var writer = new Hdf5Writer(config, context ?? new TestRunContext());
         writer.Open(Provenance);
         foreach (EventBatch batch in batches)
         {
@@ -130,7 +130,7 @@ public sealed class WriterTests : IDisposable
         Assert.False(File.Exists(path + ".partial"));
         Assert.False(Directory.Exists(path + ".partial.spool"));
 
-        using (var reader = new Hdf5Reader(new Hdf5ReaderConfig { Files = [path] }, new FakeRunContext()))
+        using (var reader = new Hdf5Reader(new Hdf5ReaderConfig { Files = [path] }, new TestRunContext()))
         {
             Dataset.Of(reader.ReadBatches(33, CancellationToken.None)).AssertSameAs(expected);
         }
@@ -212,7 +212,7 @@ public sealed class WriterTests : IDisposable
         H5pyDump h5py = H5pyOracle.H5py(path);
         Assert.Equal([0, 4, 4], h5py.Shape("/events/image"));
         Assert.Equal([1], h5py.Shape("/Electron/offsets"));
-        using var reader = new Hdf5Reader(new Hdf5ReaderConfig { Files = [path] }, new FakeRunContext());
+        using var reader = new Hdf5Reader(new Hdf5ReaderConfig { Files = [path] }, new TestRunContext());
         Assert.Equal(0, reader.CountEvents());
         Assert.Empty(reader.ReadBatches(10, CancellationToken.None));
         Assert.Equal(["Electron_pt", "image"], reader.ColumnNames.Order(StringComparer.Ordinal));
@@ -224,7 +224,7 @@ public sealed class WriterTests : IDisposable
         string input = _dir.File("input.h5");
         Write(new Hdf5WriterConfig { Path = input }, RandomBatches(11, 3, 40, minCollections: 1));
         string friend = _dir.File("friend.h5");
-        using (var reader = new Hdf5Reader(new Hdf5ReaderConfig { Files = [input], Columns = ["Electron_float32"] }, new FakeRunContext()))
+        using (var reader = new Hdf5Reader(new Hdf5ReaderConfig { Files = [input], Columns = ["Electron_float32"] }, new TestRunContext()))
         {
             Write(new Hdf5WriterConfig { Path = friend, Friend = true, Columns = ["Electron_calib"] }, WithCalibration(reader.ReadBatches(17, CancellationToken.None)));
         }
@@ -241,7 +241,7 @@ public sealed class WriterTests : IDisposable
         string input = _dir.File("input.h5");
         Write(new Hdf5WriterConfig { Path = input }, RandomBatches(12, 3, 40));
         string friend = _dir.File("friend.h5");
-        using var reader = new Hdf5Reader(new Hdf5ReaderConfig { Files = [input], Columns = ["ev_float32"], Entries = "10:" }, new FakeRunContext());
+        using var reader = new Hdf5Reader(new Hdf5ReaderConfig { Files = [input], Columns = ["ev_float32"], Entries = "10:" }, new TestRunContext());
         var ex = Assert.Throws<ConfigValueException>(() => Write(new Hdf5WriterConfig { Path = friend, Friend = true }, reader.ReadBatches(17, CancellationToken.None)));
         Assert.Equal("friend", ex.Key);
         Assert.Contains("entry 0 is missing (the next event is entry 10)", ex.Message, StringComparison.Ordinal);

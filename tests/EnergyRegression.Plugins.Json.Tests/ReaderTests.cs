@@ -222,7 +222,7 @@ public class ReaderTests
             {"run":5,"nElectron":0,"Electron_pt":[]}
             {"run":6,"nElectron":1,"Electron_pt":[60.5]}
             """);
-        var context = new FakeRunContext();
+        var context = new TestRunContext();
         using JsonLinesReader reader = Json.Reader([path], onError: JsonErrorAction.Skip, context: context);
 
         var data = Dataset.Of(reader.ReadBatches(2, CancellationToken.None));
@@ -245,7 +245,7 @@ public class ReaderTests
         using var dir = new TempDir();
         string bad = string.Concat(Enumerable.Repeat("{\"a\":\n", 13));
         string path = dir.Write("a.jsonl", bad + "{\"a\":1}\n" + bad);
-        var context = new FakeRunContext();
+        var context = new TestRunContext();
         using JsonLinesReader reader = Json.Reader([path], onError: JsonErrorAction.Skip, context: context);
 
         var data = Dataset.Of(reader.ReadBatches(10, CancellationToken.None));

@@ -5,34 +5,6 @@ using EnergyRegression.Running;
 
 namespace EnergyRegression.Plugins.Json.Tests;
 
-/// <summary>A run context that records log messages.</summary>
-internal sealed class FakeRunContext : IRunContext, IRunLog
-{
-    public List<string> Warnings { get; } = [];
-
-    public List<string> Infos { get; } = [];
-
-    public IRunLog Log => this;
-
-    public RunMode Mode => RunMode.Apply;
-
-    public int Seed => 42;
-
-    public CancellationToken Cancellation => CancellationToken.None;
-
-    public Random CreateRandom(string streamName) => new(Seed ^ streamName.Length);
-
-    public IProgressTask StartProgress(string description, long? total) => throw new NotSupportedException();
-
-    public void Info(string message) => Infos.Add(message);
-
-    public void Warning(string message) => Warnings.Add(message);
-
-    public void Debug(string message)
-    {
-    }
-}
-
 /// <summary>A temporary directory removed at the end of a test.</summary>
 internal sealed class TempDir : IDisposable
 {
@@ -162,11 +134,11 @@ internal sealed class Dataset
 internal static class Json
 {
     public static JsonLinesReader Reader(string[] files, Dictionary<string, string>? types = null,
-        JsonErrorAction onError = JsonErrorAction.Stop, FakeRunContext? context = null) =>
-        new(new JsonLinesReaderConfig { Files = files, Types = types ?? [], OnError = onError }, context ?? new FakeRunContext());
+        JsonErrorAction onError = JsonErrorAction.Stop, TestRunContext? context = null) =>
+        new(new JsonLinesReaderConfig { Files = files, Types = types ?? [], OnError = onError }, context ?? new TestRunContext());
 
     public static Dataset Read(string[] files, int batchSize = 1000, Dictionary<string, string>? types = null,
-        JsonErrorAction onError = JsonErrorAction.Stop, FakeRunContext? context = null)
+        JsonErrorAction onError = JsonErrorAction.Stop, TestRunContext? context = null)
     {
         using JsonLinesReader reader = Reader(files, types, onError, context);
         return Dataset.Of(reader.ReadBatches(batchSize, CancellationToken.None));
@@ -184,9 +156,9 @@ internal static class Json
     };
 
     /// <summary>Writes the batches to <paramref name="path"/> with the json writer and commits.</summary>
-    public static void Write(string path, IEnumerable<EventBatch> batches, string[]? columns = null, FakeRunContext? context = null)
+    public static void Write(string path, IEnumerable<EventBatch> batches, string[]? columns = null, TestRunContext? context = null)
     {
-        using var writer = new JsonLinesWriter(new JsonLinesWriterConfig { Path = path, Columns = columns }, context ?? new FakeRunContext());
+        using var writer = new JsonLinesWriter(new JsonLinesWriterConfig { Path = path, Columns = columns }, context ?? new TestRunContext());
         writer.Open(Provenance);
         foreach (EventBatch batch in batches)
         {

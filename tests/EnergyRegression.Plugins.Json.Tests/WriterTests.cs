@@ -128,7 +128,7 @@ public class WriterTests
     public void Event_tensor_with_underscore_in_its_name_warns()
     {
         using var dir = new TempDir();
-        var context = new FakeRunContext();
+        var context = new TestRunContext();
         using (var batch = new EventBatch(1))
         {
             batch.AddEventColumn<double>("MET_cov", 2);

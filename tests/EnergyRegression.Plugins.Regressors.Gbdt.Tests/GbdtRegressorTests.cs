@@ -28,8 +28,8 @@ public sealed class GbdtRegressorTests : IDisposable
     {
         using EventBatch training = Electrons.Gun(events, seed: 11);
         using EventBatch validation = Electrons.Gun(1000, seed: 12);
-        var regressor = new GbdtRegressor(config, new TestContext(RunMode.Train, seed));
-        regressor.Train(new TrainingData([training], [validation]), new TestContext(RunMode.Train, seed));
+        var regressor = new GbdtRegressor(config, new TestRunContext(RunMode.Train, seed));
+        regressor.Train(new TrainingData([training], [validation]), new TestRunContext(RunMode.Train, seed));
         if (save is not null)
         {
             regressor.SaveModel(save, Provenance);
@@ -71,7 +71,7 @@ public sealed class GbdtRegressorTests : IDisposable
         (GbdtModel model, _) = GbdtModel.Load(path);
         Assert.Equal(["barrel", "endcap"], model.Regions.Select(r => r.Name));
         using EventBatch test = Electrons.Gun(500, seed: 14);
-        new GbdtRegressor(new GbdtConfig { Model = path }, new TestContext(RunMode.Apply)).Predict(test);
+        new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply)).Predict(test);
 
         var matrix = new FeatureMatrix("Electron", model.Features);
         matrix.Check(test);
@@ -112,7 +112,7 @@ public sealed class GbdtRegressorTests : IDisposable
             float y = (float)(Math.Sin(row[0]) + row[1] * row[2] + 0.1 * random.NextDouble());
             data.Add(row, y, 1, 1, 1);
         }
-        var trainer = new TreeTrainer(GbdtEngine.LightGbm, 2, 7, new TestContext(RunMode.Train));
+        var trainer = new TreeTrainer(GbdtEngine.LightGbm, 2, 7, new TestRunContext(RunMode.Train));
         TrainedTrees trees = trainer.Train(data, null, new Hyperparameters(60, 31, 6, 0.1, 20, 0.9, 0.8, 1, 0.5, 255), 0);
         Assert.Equal("LightGBM", trees.Engine);
         float[] mlnet = TreeTrainer.PredictWithMlNet(trees, data.Features, width);
@@ -133,7 +133,7 @@ public sealed class GbdtRegressorTests : IDisposable
             float[] row = [(float)random.NextDouble(), (float)random.NextDouble(), (float)random.NextDouble()];
             data.Add(row, row[0] * 2 + row[1], 1, 1, 1);
         }
-        var trainer = new TreeTrainer(GbdtEngine.FastTree, 1, 7, new TestContext(RunMode.Train));
+        var trainer = new TreeTrainer(GbdtEngine.FastTree, 1, 7, new TestRunContext(RunMode.Train));
         TrainedTrees trees = trainer.Train(data, null, new Hyperparameters(20, 16, 6, 0.2, 10, 1, 1, 0, 0, 64), 0);
         Assert.Equal("FastTree", trees.Engine);
         float[] ours = new float[data.Rows];
@@ -172,7 +172,7 @@ public sealed class GbdtRegressorTests : IDisposable
         using EventBatch a = Electrons.Gun(300, seed: 15);
         using EventBatch b = a.Clone();
         trained.Predict(a);
-        new GbdtRegressor(new GbdtConfig { Model = path }, new TestContext(RunMode.Apply)).Predict(b);
+        new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply)).Predict(b);
         Assert.Equal(a.GetColumn<float>("Electron_energyCalib").Values.ToArray(), b.GetColumn<float>("Electron_energyCalib").Values.ToArray());
 
         using var archive = ModelArchive.Open(path);
@@ -235,7 +235,7 @@ public sealed class GbdtRegressorTests : IDisposable
         Train(Electrons.Config(path, trees: 5), path);
         using EventBatch test = Electrons.Gun(50, seed: 16);
         test.RemoveColumn("Electron_hoe");
-        var missing = Assert.Throws<ConfigValueException>(() => new GbdtRegressor(new GbdtConfig { Model = path }, new TestContext(RunMode.Apply)).Predict(test));
+        var missing = Assert.Throws<ConfigValueException>(() => new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply)).Predict(test));
         Assert.Equal("model", missing.Key);
         Assert.Contains("Electron_hoe", missing.Message, StringComparison.Ordinal);
     }
@@ -247,7 +247,7 @@ public sealed class GbdtRegressorTests : IDisposable
         Train(Electrons.Config(path, trees: 5), path);
         using EventBatch test = Electrons.Gun(50, seed: 17);
         test.GetColumn<float>("Electron_sieie").Values[7] = float.NaN;
-        var regressor = new GbdtRegressor(new GbdtConfig { Model = path }, new TestContext(RunMode.Apply));
+        var regressor = new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply));
         var error = Assert.Throws<InputDataException>(() => regressor.Predict(test));
         Assert.Contains($"entry {test.EntryOf(7)}", error.Place, StringComparison.Ordinal);
         Assert.Contains("Electron_sieie", error.Place, StringComparison.Ordinal);
@@ -256,7 +256,7 @@ public sealed class GbdtRegressorTests : IDisposable
         GbdtConfig replacing = Electrons.Config(ModelPath("replace.zip"), trees: 5);
         replacing.Nan = NanPolicy.Replace;
         Train(replacing, ModelPath("replace.zip"));
-        var tolerant = new GbdtRegressor(new GbdtConfig { Model = ModelPath("replace.zip") }, new TestContext(RunMode.Apply));
+        var tolerant = new GbdtRegressor(new GbdtConfig { Model = ModelPath("replace.zip") }, new TestRunContext(RunMode.Apply));
         tolerant.Predict(test);
         Assert.True(float.IsFinite(test.GetColumn<float>("Electron_energyCalib").Values[7]));
     }
@@ -264,19 +264,19 @@ public sealed class GbdtRegressorTests : IDisposable
     [Fact]
     public void Applying_without_a_usable_model_file_is_one_clear_error()
     {
-        var noKey = Assert.Throws<ConfigValueException>(() => new GbdtRegressor(new GbdtConfig(), new TestContext(RunMode.Apply)));
+        var noKey = Assert.Throws<ConfigValueException>(() => new GbdtRegressor(new GbdtConfig(), new TestRunContext(RunMode.Apply)));
         Assert.Equal("model", noKey.Key);
-        var missing = Assert.Throws<InputDataException>(() => new GbdtRegressor(new GbdtConfig { Model = ModelPath("none.zip") }, new TestContext(RunMode.Apply)));
+        var missing = Assert.Throws<InputDataException>(() => new GbdtRegressor(new GbdtConfig { Model = ModelPath("none.zip") }, new TestRunContext(RunMode.Apply)));
         Assert.Contains("no such model file", missing.Message, StringComparison.Ordinal);
 
         string path = ModelPath();
         Train(Electrons.Config(path, trees: 5), path);
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        var truncated = Assert.Throws<InputDataException>(() => new GbdtRegressor(new GbdtConfig { Model = path }, new TestContext(RunMode.Apply)));
+        var truncated = Assert.Throws<InputDataException>(() => new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply)));
         Assert.Equal(path, truncated.File);
 
         File.WriteAllText(path, "not a zip");
-        Assert.Throws<InputDataException>(() => new GbdtRegressor(new GbdtConfig { Model = path }, new TestContext(RunMode.Apply)));
+        Assert.Throws<InputDataException>(() => new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply)));
     }
 }

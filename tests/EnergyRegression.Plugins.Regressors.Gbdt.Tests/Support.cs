@@ -4,47 +4,6 @@ using EnergyRegression.Running;
 
 namespace EnergyRegression.Plugins.Regressors.Gbdt.Tests;
 
-/// <summary>A run context that keeps log messages.</summary>
-internal sealed class TestContext(RunMode mode, int seed = 42) : IRunContext, IRunLog
-{
-    public List<string> Messages { get; } = [];
-
-    public RunMode Mode { get; } = mode;
-
-    public IRunLog Log => this;
-
-    public int Seed { get; } = seed;
-
-    public CancellationToken Cancellation => CancellationToken.None;
-
-    public Random CreateRandom(string streamName) => new(Seed ^ streamName.GetHashCode(StringComparison.Ordinal));
-
-    public IProgressTask StartProgress(string description, long? total) => new NoProgress();
-
-    public void Info(string message) => Messages.Add(message);
-
-    public void Warning(string message) => Messages.Add("warning: " + message);
-
-    public void Debug(string message)
-    {
-    }
-
-    private sealed class NoProgress : IProgressTask
-    {
-        public void Advance(long amount)
-        {
-        }
-
-        public void SetStatus(string status)
-        {
-        }
-
-        public void Dispose()
-        {
-        }
-    }
-}
-
 /// <summary>Particle-gun electrons from the simulator over barrel and endcaps.</summary>
 internal static class Electrons
 {

@@ -71,7 +71,7 @@ public sealed class ErrorTests
         }
         TorchRegressorConfig config = ImageConfig();
         config.Model = dir.File("m.model");
-        using var applied = new TorchRegressor(config, new FakeRunContext(RunMode.Apply));
+        using var applied = new TorchRegressor(config, new TestRunContext(RunMode.Apply, 7));
 
         using EventBatch wrongShape = Images(3, 5);
         var shape = Assert.Throws<ConfigValueException>(() => applied.Predict(wrongShape));
@@ -88,13 +88,13 @@ public sealed class ErrorTests
     public void Applying_without_a_model_file_names_the_key_or_the_file()
     {
         TorchRegressorConfig config = ImageConfig();
-        var none = Assert.Throws<ConfigValueException>(() => new TorchRegressor(config, new FakeRunContext(RunMode.Apply)));
+        var none = Assert.Throws<ConfigValueException>(() => new TorchRegressor(config, new TestRunContext(RunMode.Apply, 7)));
         Assert.Equal("model", none.Key);
         config.Model = "/nonexistent/m.model";
-        var missing = Assert.Throws<InputDataException>(() => new TorchRegressor(config, new FakeRunContext(RunMode.Apply)));
+        var missing = Assert.Throws<InputDataException>(() => new TorchRegressor(config, new TestRunContext(RunMode.Apply, 7)));
         Assert.Contains("no such model file", missing.Message);
         // Training does not need the file.
-        using var training = new TorchRegressor(config, new FakeRunContext(RunMode.Train));
+        using var training = new TorchRegressor(config, new TestRunContext(RunMode.Train, 7));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class ErrorTests
         }
         TorchRegressorConfig config = ImageConfig();
         config.Model = dir.File("gbdt.model");
-        var e = Assert.Throws<InputDataException>(() => new TorchRegressor(config, new FakeRunContext(RunMode.Apply)));
+        var e = Assert.Throws<InputDataException>(() => new TorchRegressor(config, new TestRunContext(RunMode.Apply, 7)));
         Assert.Contains("written by plugin 'gbdt'", e.Message);
     }
 
@@ -132,7 +132,7 @@ public sealed class ErrorTests
             // This machine: the plugin itself refuses cuda at construction, before any work.
             TorchRegressorConfig config = ImageConfig();
             config.Device = DeviceKind.Cuda;
-            Assert.Equal("device", Assert.Throws<ConfigValueException>(() => new TorchRegressor(config, new FakeRunContext())).Key);
+            Assert.Equal("device", Assert.Throws<ConfigValueException>(() => new TorchRegressor(config, new TestRunContext(RunMode.Train, 7))).Key);
         }
     }
 

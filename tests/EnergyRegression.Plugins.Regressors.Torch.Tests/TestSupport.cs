@@ -17,52 +17,6 @@ public sealed class TorchCollection
     public const string Name = "torch";
 }
 
-internal sealed class FakeRunContext(RunMode mode = RunMode.Train, int seed = 7) : IRunContext, IRunLog
-{
-    public List<string> Infos { get; } = [];
-    public List<string> Warnings { get; } = [];
-    public IRunLog Log => this;
-    public RunMode Mode => mode;
-    public int Seed => seed;
-    public CancellationToken Cancellation { get; set; } = CancellationToken.None;
-
-    /// <summary>A stream from (seed, name) through FNV-1a, stable across processes.</summary>
-    public Random CreateRandom(string streamName)
-    {
-        uint hash = 2166136261;
-        foreach (char c in streamName)
-        {
-            hash = (hash ^ c) * 16777619;
-        }
-        return new Random((int)(hash ^ (uint)seed));
-    }
-
-    public IProgressTask StartProgress(string description, long? total) => new NoProgress();
-
-    public void Info(string message) => Infos.Add(message);
-
-    public void Warning(string message) => Warnings.Add(message);
-
-    public void Debug(string message)
-    {
-    }
-
-    private sealed class NoProgress : IProgressTask
-    {
-        public void Advance(long amount)
-        {
-        }
-
-        public void SetStatus(string status)
-        {
-        }
-
-        public void Dispose()
-        {
-        }
-    }
-}
-
 /// <summary>A temporary directory removed at the end of a test.</summary>
 internal sealed class TempDir : IDisposable
 {
@@ -128,9 +82,9 @@ internal static class Samples
 
     /// <summary>Trains a regressor on the given batches (no model path: no checkpoints or curves unless given).</summary>
     public static TorchRegressor Train(TorchRegressorConfig config, IReadOnlyList<EventBatch> training, IReadOnlyList<EventBatch> validation,
-        string? modelPath = null, bool resume = false, FakeRunContext? context = null)
+        string? modelPath = null, bool resume = false, TestRunContext? context = null)
     {
-        context ??= new FakeRunContext();
+        context ??= new TestRunContext(RunMode.Train, 7);
         var regressor = new TorchRegressor(config, context);
         regressor.Train(new TrainingData(training, validation) { ModelPath = modelPath, Resume = resume }, context);
         return regressor;

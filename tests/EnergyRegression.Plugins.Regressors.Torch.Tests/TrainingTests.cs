@@ -62,7 +62,7 @@ public sealed class TrainingTests
         using TorchRegressor a = Samples.Train(config, [train], [validation]);
         using TorchRegressor b = Samples.Train(config, [train], [validation]);
         Assert.Equal(Weights(a), Weights(b));
-        using TorchRegressor c = Samples.Train(config, [train], [validation], context: new FakeRunContext(seed: 8));
+        using TorchRegressor c = Samples.Train(config, [train], [validation], context: new TestRunContext(RunMode.Train, 8));
         Assert.NotEqual(Weights(a), Weights(c));
     }
 
@@ -78,7 +78,7 @@ public sealed class TrainingTests
         trained.SaveModel(path, TestProvenance);
 
         config.Model = path;
-        using var applied = new TorchRegressor(config, new FakeRunContext(RunMode.Apply));
+        using var applied = new TorchRegressor(config, new TestRunContext(RunMode.Apply, 7));
         Assert.Equal(Predict(trained, validation), Predict(applied, validation));
         Assert.Equal(Predict(trained, validation, "Obj_energyNNSigma"), Predict(applied, validation, "Obj_energyNNSigma"));
 
@@ -116,7 +116,7 @@ public sealed class TrainingTests
         }
         Assert.True(File.Exists(dir.File("part.checkpoint")));
         config.Training.Epochs = 4;
-        var context = new FakeRunContext();
+        var context = new TestRunContext(RunMode.Train, 7);
         using TorchRegressor resumed = Samples.Train(config, [train], [validation], dir.File("part.model"), resume: true, context);
         Assert.Contains(context.Infos, m => m.Contains("resuming from", StringComparison.Ordinal) && m.Contains("after epoch 2", StringComparison.Ordinal));
         Assert.Equal(Weights(whole), Weights(resumed));
@@ -217,7 +217,7 @@ public sealed class TrainingTests
         {
             config.Model = dir.File("p.model");
             config.ParameterValues = new() { ["Obj_p"] = value };
-            using var applied = new TorchRegressor(config, new FakeRunContext(RunMode.Apply));
+            using var applied = new TorchRegressor(config, new TestRunContext(RunMode.Apply, 7));
             float[] y = Predict(applied, probe);
             for (int i = 0; i < 5; i++)
             {

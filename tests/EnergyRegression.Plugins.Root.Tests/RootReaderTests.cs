@@ -5,7 +5,7 @@ namespace EnergyRegression.Plugins.Root.Tests;
 public sealed class RootReaderTests
 {
     private static RootReader Reader(string[] files, string tree = "Events", string[]? branches = null, string? entries = null,
-        Dictionary<string, string>? collections = null, FakeRunContext? context = null) =>
+        Dictionary<string, string>? collections = null, TestRunContext? context = null) =>
         new(new RootReaderConfig
         {
             Files = files,
@@ -13,7 +13,7 @@ public sealed class RootReaderTests
             Branches = branches ?? [],
             Entries = entries,
             Collections = collections ?? [],
-        }, context ?? new FakeRunContext());
+        }, context ?? new TestRunContext());
 
     private static Dataset ReadAll(RootReader reader, int batchSize = 64) => Dataset.Of(reader.ReadBatches(batchSize, CancellationToken.None));
 
@@ -26,7 +26,7 @@ public sealed class RootReaderTests
     [Fact]
     public void NanoAodDefaultsReadEveryReadableBranchWithInferredCollections()
     {
-        var context = new FakeRunContext();
+        var context = new TestRunContext();
         using RootReader reader = Reader([TestFiles.NanoAod], context: context);
         Assert.Equal(200, reader.CountEvents());
         Dataset data = ReadAll(reader);
@@ -209,7 +209,7 @@ public sealed class RootReaderTests
     public void VectorsAreTheirOwnCollectionAndUnsupportedBranchesAreSkippedByPatterns()
     {
         string file = Path.Combine(TestFiles.Directory, "uproot-stl_containers.root");
-        var context = new FakeRunContext();
+        var context = new TestRunContext();
         using RootReader reader = Reader([file], tree: "tree", context: context);
         Dataset data = ReadAll(reader, 2);
         Assert.Equal(["vector_int32", "set_int32"], data.ColumnOrder);

@@ -18,11 +18,11 @@ public sealed class RootWriterTests : IDisposable
     };
 
     private static RootReader Reader(string file, string tree = "Events", string[]? branches = null, string? entries = null) =>
-        new(new RootReaderConfig { Files = [file], Tree = tree, Branches = branches ?? [], Entries = entries }, new FakeRunContext());
+        new(new RootReaderConfig { Files = [file], Tree = tree, Branches = branches ?? [], Entries = entries }, new TestRunContext());
 
     private static void Write(RootWriterConfig config, IEnumerable<EventBatch> batches)
     {
-        using var writer = new RootWriter(config, new FakeRunContext());
+        using var writer = new RootWriter(config, new TestRunContext());
         writer.Open(Provenance);
         foreach (EventBatch batch in batches)
         {

@@ -3,34 +3,6 @@ using EnergyRegression.Running;
 
 namespace EnergyRegression.Plugins.Root.Tests;
 
-/// <summary>A run context that records log messages.</summary>
-internal sealed class FakeRunContext : IRunContext, IRunLog
-{
-    public List<string> Warnings { get; } = [];
-
-    public IRunLog Log => this;
-
-    public RunMode Mode => RunMode.Apply;
-
-    public int Seed => 42;
-
-    public CancellationToken Cancellation => CancellationToken.None;
-
-    public Random CreateRandom(string streamName) => new(Seed ^ streamName.Length);
-
-    public IProgressTask StartProgress(string description, long? total) => throw new NotSupportedException();
-
-    public void Info(string message)
-    {
-    }
-
-    public void Warning(string message) => Warnings.Add(message);
-
-    public void Debug(string message)
-    {
-    }
-}
-
 /// <summary>The shared ROOT test files (../shared/testdata/root from the repository root).</summary>
 internal static class TestFiles
 {
