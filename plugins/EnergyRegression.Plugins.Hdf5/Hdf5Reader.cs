@@ -26,8 +26,7 @@ public sealed class Hdf5Reader : IEventReader
     private readonly Hdf5TableOptions _options;
     private readonly List<Hdf5Column> _columns;
     private readonly List<string> _collections;
-    private readonly long _rangeStart;
-    private readonly long? _rangeStop;
+    private readonly EntryRange _range;
 
     /// <summary>Creates the reader: expands the files and resolves the columns against the first file.</summary>
     public Hdf5Reader(Hdf5ReaderConfig config, IRunContext? context = null)
@@ -35,7 +34,7 @@ public sealed class Hdf5Reader : IEventReader
         config.Validate();
         _config = config;
         _context = context;
-        (_rangeStart, _rangeStop) = config.Range;
+        _range = config.Range;
         try
         {
             _files = InputFilePatterns.Expand(config.Files);
@@ -128,8 +127,7 @@ public sealed class Hdf5Reader : IEventReader
             }
             total += _fileEntries[f]!.Value;
         }
-        long stop = Math.Min(total, _rangeStop ?? long.MaxValue);
-        return Math.Max(0, stop - _rangeStart);
+        return _range.CountWithin(total);
     }
 
     /// <inheritdoc />
@@ -141,9 +139,8 @@ public sealed class Hdf5Reader : IEventReader
 
     private IEnumerable<EventBatch> Enumerate(int batchSize, CancellationToken cancellation)
     {
-        long stop = _rangeStop ?? long.MaxValue;
         long fileFirst = 0;
-        for (int f = 0; f < _files.Count && fileFirst < stop; f++)
+        for (int f = 0; f < _files.Count && !_range.EndsBefore(fileFirst); f++)
         {
             cancellation.ThrowIfCancellationRequested();
             string path = _files[f];
@@ -153,12 +150,9 @@ public sealed class Hdf5Reader : IEventReader
             Hdf5Column[] columns = Match(table, path);
             Hdf5Collection[] collections = [.. _collections.Select(name => table.Collections.FirstOrDefault(c => c.Name == name)
                 ?? throw new InputDataException(path, $"collection {name}", $"The collection is missing (it is in the first file, {_files[0]})."))];
-            long begin = Math.Clamp(_rangeStart - fileFirst, 0, table.Entries);
-            long end = Math.Clamp(stop - fileFirst, 0, table.Entries);
-            for (long s = begin; s < end; s += batchSize)
+            foreach ((long s, int n) in _range.BatchesOf(fileFirst, table.Entries, batchSize))
             {
                 cancellation.ThrowIfCancellationRequested();
-                int n = (int)Math.Min(batchSize, end - s);
                 yield return ReadBatch(table, path, columns, collections, s, n, fileFirst + s);
             }
             fileFirst += table.Entries;

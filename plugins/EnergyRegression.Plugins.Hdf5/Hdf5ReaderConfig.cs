@@ -32,7 +32,7 @@ public sealed class Hdf5ReaderConfig : PluginConfig
     public string? Entries { get; set; }
 
     /// <summary>The parsed <see cref="Entries"/>.</summary>
-    internal (long Start, long? Stop) Range => EntryRange.Parse(Entries);
+    internal EntryRange Range => EntryRange.Parse(Entries);
 
     /// <inheritdoc />
     public override void Validate()

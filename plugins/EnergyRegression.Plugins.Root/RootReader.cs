@@ -19,8 +19,7 @@ public sealed class RootReader : IEventReader
     private readonly List<string> _files;
     private readonly long?[] _fileEntries;
     private readonly TreeSchema _schema;
-    private readonly long _rangeStart;
-    private readonly long? _rangeStop;
+    private readonly EntryRange _range;
 
     /// <summary>Creates the reader: expands the files and resolves the branches against the first file's tree.</summary>
     public RootReader(RootReaderConfig config, IRunContext? context = null)
@@ -28,7 +27,7 @@ public sealed class RootReader : IEventReader
         config.Validate();
         _config = config;
         _context = context;
-        (_rangeStart, _rangeStop) = config.Range;
+        _range = config.Range;
         try
         {
             _files = InputFilePatterns.Expand(config.Files);
@@ -71,8 +70,7 @@ public sealed class RootReader : IEventReader
             }
             total += _fileEntries[f]!.Value;
         }
-        long stop = Math.Min(total, _rangeStop ?? long.MaxValue);
-        return Math.Max(0, stop - _rangeStart);
+        return _range.CountWithin(total);
     }
 
     /// <inheritdoc />
@@ -84,26 +82,20 @@ public sealed class RootReader : IEventReader
 
     private IEnumerable<EventBatch> Enumerate(int batchSize, CancellationToken cancellation)
     {
-        long stop = _rangeStop ?? long.MaxValue;
         long fileFirst = 0; // entry number (across files) of the current file's entry 0
-        for (int f = 0; f < _files.Count && fileFirst < stop; f++)
+        for (int f = 0; f < _files.Count && !_range.EndsBefore(fileFirst); f++)
         {
             cancellation.ThrowIfCancellationRequested();
             string path = _files[f];
             using RootFile file = Open(path);
             RootTree tree = GetTree(file, path);
             _fileEntries[f] = tree.Entries;
-            long begin = Math.Clamp(_rangeStart - fileFirst, 0, tree.Entries);
-            long end = Math.Clamp(stop - fileFirst, 0, tree.Entries);
-            if (begin < end)
+            BatchSource? source = null;
+            foreach ((long s, int count) in _range.BatchesOf(fileFirst, tree.Entries, batchSize))
             {
-                var source = new BatchSource(this, path, tree);
-                for (long s = begin; s < end; s += batchSize)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    long e = Math.Min(end, s + batchSize);
-                    yield return source.Read(s, e, fileFirst + s);
-                }
+                cancellation.ThrowIfCancellationRequested();
+                source ??= new BatchSource(this, path, tree);
+                yield return source.Read(s, s + count, fileFirst + s);
             }
             fileFirst += tree.Entries;
         }

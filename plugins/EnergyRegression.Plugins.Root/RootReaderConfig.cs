@@ -28,7 +28,7 @@ public sealed class RootReaderConfig : PluginConfig
     public string? Entries { get; set; }
 
     /// <summary>The parsed <see cref="Entries"/>: first entry (inclusive) and last (exclusive, null = to the end).</summary>
-    internal (long Start, long? Stop) Range => EntryRange.Parse(Entries);
+    internal EntryRange Range => EntryRange.Parse(Entries);
 
     /// <inheritdoc />
     public override void Validate()

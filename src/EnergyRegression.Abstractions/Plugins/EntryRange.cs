@@ -3,17 +3,20 @@ using System.Globalization;
 namespace EnergyRegression.Plugins;
 
 /// <summary>
-/// A reader's <c>entries:</c> key: <c>START:STOP</c> in input entries (STOP exclusive; either side may be empty:
-/// <c>"500:"</c>, <c>":100"</c>), as in uproot's <c>entry_start</c>/<c>entry_stop</c>. Errors name the key.
+/// A reader's <c>entries:</c> key: input entries <c>START:STOP</c> across all its files (STOP exclusive; either side may
+/// be empty: <c>"500:"</c>, <c>":100"</c>), as uproot's <c>entry_start</c>/<c>entry_stop</c>. Parse errors name the key.
 /// </summary>
-public static class EntryRange
+public readonly record struct EntryRange(long Start, long? Stop)
 {
-    /// <summary>Parses <paramref name="text"/> (null or blank: everything) given for config key <paramref name="key"/>.</summary>
-    public static (long Start, long? Stop) Parse(string? text, string key = "entries")
+    /// <summary>Every entry.</summary>
+    public static EntryRange All => new(0, null);
+
+    /// <summary>Parses <paramref name="text"/> (null or blank: every entry) given for config key <paramref name="key"/>.</summary>
+    public static EntryRange Parse(string? text, string key = "entries")
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return (0, null);
+            return All;
         }
         int colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0 || text.IndexOf(':', colon + 1) >= 0)
@@ -26,7 +29,27 @@ public static class EntryRange
         {
             throw new ConfigValueException(key, $"In '{text}' STOP ({stop}) is before START ({start}).");
         }
-        return (start, stop);
+        return new EntryRange(start, stop);
+    }
+
+    /// <summary>How many of <paramref name="total"/> entries (all files together) lie in the range.</summary>
+    public long CountWithin(long total) => Math.Max(0, Math.Min(total, Stop ?? long.MaxValue) - Start);
+
+    /// <summary>True when no entry at or after <paramref name="entry"/> lies in the range (readers stop opening files).</summary>
+    public bool EndsBefore(long entry) => entry >= (Stop ?? long.MaxValue);
+
+    /// <summary>
+    /// The batches of one file: its entries are input entries <paramref name="fileFirst"/> … + <paramref name="fileEntries"/>;
+    /// yields each batch's first entry within the file and its size (at most <paramref name="batchSize"/>), in the range only.
+    /// </summary>
+    public IEnumerable<(long FileEntry, int Count)> BatchesOf(long fileFirst, long fileEntries, int batchSize)
+    {
+        long begin = Math.Clamp(Start - fileFirst, 0, fileEntries);
+        long end = Math.Clamp((Stop ?? long.MaxValue) - fileFirst, 0, fileEntries);
+        for (long s = begin; s < end; s += batchSize)
+        {
+            yield return (s, (int)Math.Min(batchSize, end - s));
+        }
     }
 
     private static long? Bound(string part, string text, string key)

@@ -1,0 +1,43 @@
+using EnergyRegression.Plugins;
+
+namespace EnergyRegression.Abstractions.Tests;
+
+public sealed class EntryRangeTests
+{
+    [Fact]
+    public void Batches_of_each_file_cover_exactly_the_range_across_files()
+    {
+        // Files of 7, 0, 5 and 9 entries; entries 3:15 in batches of 4.
+        long[] files = [7, 0, 5, 9];
+        var range = EntryRange.Parse("3:15");
+        var covered = new List<long>();
+        long first = 0;
+        foreach (long entries in files)
+        {
+            if (range.EndsBefore(first))
+            {
+                break;
+            }
+            foreach ((long s, int count) in range.BatchesOf(first, entries, 4))
+            {
+                Assert.InRange(count, 1, 4);
+                covered.AddRange(Enumerable.Range(0, count).Select(i => first + s + i));
+            }
+            first += entries;
+        }
+        Assert.Equal(Enumerable.Range(3, 12).Select(i => (long)i), covered);
+        Assert.Equal(12, range.CountWithin(21));
+        Assert.Equal(21, EntryRange.Parse(null).CountWithin(21));
+        Assert.Equal(0, EntryRange.Parse("30:").CountWithin(21));
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("1:2:3")]
+    [InlineData("9:3")]
+    [InlineData("-1:")]
+    public void Malformed_ranges_name_the_key(string text)
+    {
+        Assert.Equal("entries", Assert.Throws<ConfigValueException>(() => EntryRange.Parse(text)).Key);
+    }
+}
