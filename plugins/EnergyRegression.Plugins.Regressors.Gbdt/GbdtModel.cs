@@ -114,7 +114,7 @@ internal sealed record GbdtModel(
         return text.ToString();
     }
 
-    public static (GbdtModel Model, ModelCard Card) Load(string path)
+    public static GbdtModel Load(string path)
     {
         using var archive = ModelArchive.Open(path);
         if (archive.Card.Plugin != PluginName)
@@ -138,9 +138,8 @@ internal sealed record GbdtModel(
         {
             throw new InputDataException(path, "gbdt.json", "the model has no regions");
         }
-        var model = new GbdtModel(file.Collection, file.Features, file.RawEnergy, file.TrueEnergy,
+        return new GbdtModel(file.Collection, file.Features, file.RawEnergy, file.TrueEnergy,
             ParseEnum<GbdtTarget>(file.Target, path, "target"), file.Output, ParseEnum<NanPolicy>(file.Nan, path, "nan"), file.NanValue, regions);
-        return (model, archive.Card);
     }
 
     private static T ParseEnum<T>(string text, string path, string key) where T : struct, Enum =>

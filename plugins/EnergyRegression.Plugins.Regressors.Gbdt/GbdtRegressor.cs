@@ -23,9 +23,8 @@ public sealed class GbdtRegressor : ITrainableRegressor
     private GbdtModel? _model;
     private ConfigExpression[] _regionConditions = [];
     private List<ModelInput>? _inputs;
-    private ModelCard? _trainedCard;
     private string? _searchCsv;
-
+    private (long Training, long Validation) _counts;
     /// <summary>Applying: loads the model; training: checks the keys training needs.</summary>
     public GbdtRegressor(GbdtConfig config, IRunContext context)
     {
@@ -37,7 +36,7 @@ public sealed class GbdtRegressor : ITrainableRegressor
             {
                 throw new ConfigValueException("model", "applying the regressor needs its model file (write one with 'energyreg train')");
             }
-            (GbdtModel model, _) = GbdtModel.Load(config.Model);
+            var model = GbdtModel.Load(config.Model);
             if (config.Features.Length > 0 && !config.Features.SequenceEqual(model.Features))
             {
                 throw new ConfigValueException("features",
@@ -151,19 +150,15 @@ public sealed class GbdtRegressor : ITrainableRegressor
         }
         Use(new GbdtModel(_config.Collection, _config.Features, _config.RawEnergyColumn, _config.TrueEnergyColumn, _config.Target,
             _config.OutputColumn, _config.Nan, _config.NanValue, models));
-        _trainedCard = null;
         _searchCsv = searchLog.Length > 0 ? searchLog.ToString() : null;
         _counts = (trainObjects, validObjects);
     }
-
-    private (long Training, long Validation) _counts;
 
     /// <inheritdoc />
     public void SaveModel(string path, Provenance provenance)
     {
         GbdtModel model = _model ?? throw new InvalidOperationException("train before saving");
-        _trainedCard = model.Card(provenance, _inputs ?? [.. model.Features.Select(f => new ModelInput(f, []))], _counts.Training, _counts.Validation);
-        model.Save(path, _trainedCard);
+        model.Save(path, model.Card(provenance, _inputs ?? [.. model.Features.Select(f => new ModelInput(f, []))], _counts.Training, _counts.Validation));
         // Beside the model, for people who read files rather than archives.
         WriteSidecar(path, "importance.csv", model.ImportanceCsv());
         if (_searchCsv is not null)

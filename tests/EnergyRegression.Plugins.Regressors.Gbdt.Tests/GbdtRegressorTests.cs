@@ -68,7 +68,7 @@ public sealed class GbdtRegressorTests : IDisposable
     {
         string path = ModelPath();
         Train(Electrons.Config(path, trees: 30), path);
-        (GbdtModel model, _) = GbdtModel.Load(path);
+        var model = GbdtModel.Load(path);
         Assert.Equal(["barrel", "endcap"], model.Regions.Select(r => r.Name));
         using EventBatch test = Electrons.Gun(500, seed: 14);
         new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply)).Predict(test);
