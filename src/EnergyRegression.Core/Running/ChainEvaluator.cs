@@ -89,12 +89,7 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
         DataPart? part = options.AllParts ? null : options.Part ?? (definition.Train.Test > 0 ? DataPart.Test : null);
         string partName = part is null ? "all" : Naming.ToSnakeCase(part.Value.ToString());
         var split = DataSplit.From(definition.Train);
-        var loopOptions = new EventLoopOptions
-        {
-            BatchSize = overrides.BatchSize ?? definition.BatchSize,
-            Threads = overrides.Threads ?? (definition.Threads > 0 ? definition.Threads : Environment.ProcessorCount),
-            MaxEvents = overrides.MaxEvents ?? definition.MaxEvents,
-        };
+        EventLoopOptions loopOptions = overrides.LoopOptions(definition);
 
         var passes = new List<(string Label, string? Model, Collected Data)>();
         long eventsRead = 0;

@@ -21,6 +21,14 @@ public sealed record RunOverrides
 
     /// <summary>Overrides <c>seed:</c>.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>The event-loop settings of <paramref name="definition"/> with these overrides applied.</summary>
+    public EventLoopOptions LoopOptions(ChainDefinition definition) => new()
+    {
+        BatchSize = BatchSize ?? definition.BatchSize,
+        Threads = Threads ?? (definition.Threads > 0 ? definition.Threads : Environment.ProcessorCount),
+        MaxEvents = MaxEvents ?? definition.MaxEvents,
+    };
 }
 
 /// <summary>What a run produced, for the final summary.</summary>
@@ -81,12 +89,7 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
         var context = new RunContext(log, progress, seed, cancellation);
         using var chain = Chain.Build(file, catalog, context);
 
-        var options = new EventLoopOptions
-        {
-            BatchSize = overrides.BatchSize ?? definition.BatchSize,
-            Threads = overrides.Threads ?? (definition.Threads > 0 ? definition.Threads : Environment.ProcessorCount),
-            MaxEvents = overrides.MaxEvents ?? definition.MaxEvents,
-        };
+        EventLoopOptions options = overrides.LoopOptions(definition);
         Provenance provenance = NewProvenance(file, chain, seed);
 
         var writer = chain.Writer?.Instance as IEventWriter;

@@ -71,12 +71,7 @@ public sealed class ChainTrainer(IRunLog log, IProgressDisplay progress)
 
         try
         {
-            var loopOptions = new EventLoopOptions
-            {
-                BatchSize = overrides.BatchSize ?? definition.BatchSize,
-                Threads = overrides.Threads ?? (definition.Threads > 0 ? definition.Threads : Environment.ProcessorCount),
-                MaxEvents = overrides.MaxEvents ?? definition.MaxEvents,
-            };
+            EventLoopOptions loopOptions = overrides.LoopOptions(definition);
             log.Info($"training {step.Description} of '{definition.Name}' ({chainPath}, sha256 {file.Sha256[..12]}): "
                 + $"reading events through the {index} stage(s) before it");
             EventLoopResult loop = await new EventLoop(chain.Prefix(index), progress, Keep).RunAsync(loopOptions, cancellation);
