@@ -91,6 +91,19 @@ internal static class EvaluateCommand
             Console.WriteLine($"{e.Label,-24} {e.Overall.Rmse.Value,12:0.000} {e.Overall.MedianResponse.Value,9:0.0000} {e.Overall.SigmaEff.Value,9:0.0000} "
                 + $"{e.Overall.Eiqr.Value,9:0.0000} {improvement,8} {sigmaCb,8}");
         }
+        if (data.Definition.Thresholds.Length > 0)
+        {
+            // The first seed's table: the RMSE of the objects whose raw energy is above each threshold.
+            Console.WriteLine();
+            Console.WriteLine($"RMSE [{ReportWriter.RmseUnitText(data.Definition.RmseUnit)}] of the objects above each raw-energy threshold:");
+            (string[] header, List<string[]> rows) = ReportWriter.ThresholdTable(results);
+            Console.WriteLine($"{header[0],-24} " + string.Join(" ", header.Skip(1).Select(h => $"{h,26}")));
+            foreach (string[] row in rows)
+            {
+                Console.WriteLine($"{row[0],-24} " + string.Join(" ", row.Skip(1).Select(c => $"{c,26}")));
+            }
+            Console.WriteLine();
+        }
         Console.WriteLine($"report:     {report.Html}");
         Console.WriteLine($"metrics:    {report.Metrics}");
         Console.WriteLine($"summary:    {report.Summary}");

@@ -26,12 +26,17 @@ internal sealed record MetricSet(int Count, Estimate Rmse, Estimate MeanResponse
 /// <summary>The metrics of one bin of a binning column.</summary>
 internal sealed record BinMetrics(double Low, double High, MetricSet Metrics);
 
-/// <summary>Everything measured of one energy: overall, in bins, the response fit and the Z peak.</summary>
+/// <summary>The metrics of the objects whose raw energy is above a threshold (the first seed's table).</summary>
+internal sealed record ThresholdMetrics(double Threshold, MetricSet Metrics);
+
+/// <summary>Everything measured of one energy: overall, in bins, above thresholds, the response fit and the Z peak.</summary>
 internal sealed record EnergyEvaluation(string Label, string? ModelPath, double[] Energy)
 {
     public required MetricSet Overall { get; init; }
 
     public required IReadOnlyDictionary<string, IReadOnlyList<BinMetrics>> Bins { get; init; }
+
+    public IReadOnlyList<ThresholdMetrics> Thresholds { get; init; } = [];
 
     public ResponseFitResult? ResponseFit { get; init; }
 
@@ -96,7 +101,7 @@ internal sealed class EvaluationResults
             e[^1] = Math.BitIncrement(e[^1]); // the maximum belongs to the last bin
         }
 
-        List<(int First, int Second)> pairs = Pairs(data.Event);
+        List<(int First, int Second)> pairs = ObjectPairs.LeadingPerEvent(data.Event, data.Charge);
         double[] trueMasses = PairMasses(pairs, data.True, data);
         var energies = new List<EnergyEvaluation>();
         var all = new List<(string Label, string? Path, double[] Energy)> { (ReferenceLabel, null, data.Raw) };
@@ -128,12 +133,19 @@ internal sealed class EvaluationResults
             {
                 fitError = e.Message;
             }
+            var thresholds = new List<ThresholdMetrics>();
+            foreach (double threshold in definition.Thresholds)
+            {
+                int[] above = [.. Enumerable.Range(0, energy.Length).Where(i => data.Raw[i] > threshold)];
+                thresholds.Add(new ThresholdMetrics(threshold, MetricSet.Of([.. above.Select(i => energy[i])], [.. above.Select(i => data.True[i])], resamples, seed + 5)));
+            }
             double[] masses = PairMasses(pairs, energy, data);
             (ZPeakFitResult? zPeak, string? note) = FitZ(masses, definition);
             energies.Add(new EnergyEvaluation(label, path, energy)
             {
                 Overall = MetricSet.Of(energy, data.True, resamples, seed),
                 Bins = bins,
+                Thresholds = thresholds,
                 ResponseFit = fit,
                 ResponseFitError = fitError,
                 PairMasses = masses,
@@ -168,20 +180,6 @@ internal sealed class EvaluationResults
             Method = definition.ZFit == "unbinned" ? FitMethod.Unbinned : FitMethod.Binned,
         };
         return (ZPeakFit.Fit(masses, options), null);
-    }
-
-    /// <summary>The first two objects of every event that has at least two.</summary>
-    private static List<(int First, int Second)> Pairs(long[] events)
-    {
-        var pairs = new List<(int, int)>();
-        for (int i = 0; i + 1 < events.Length; i++)
-        {
-            if (events[i] == events[i + 1] && (i == 0 || events[i - 1] != events[i]))
-            {
-                pairs.Add((i, i + 1));
-            }
-        }
-        return pairs;
     }
 
     /// <summary>

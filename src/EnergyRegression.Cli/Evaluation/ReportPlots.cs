@@ -1,3 +1,4 @@
+using EnergyRegression.Core.Running;
 using EnergyRegression.Physics;
 using ScottPlot;
 
@@ -23,6 +24,14 @@ internal static class ReportPlots
         foreach ((string column, double[] edges) in results.BinEdges)
         {
             figures.Add(ResolutionInBins(results, column, edges, directory));
+        }
+        foreach (EnergyEvaluation energy in results.Energies.Where(e => e.ResponseFit is not null))
+        {
+            figures.Add(ResponseFitFigure(energy, results.Data.True, directory));
+        }
+        if (results.Data.AverageWindow is { } window)
+        {
+            figures.Add(Window(window, directory));
         }
         foreach (EnergyEvaluation energy in results.Energies.Where(e => e.ZPeak is not null))
         {
@@ -124,6 +133,81 @@ internal static class ReportPlots
         plot.YLabel("σ_eff of E / E_true");
         plot.ShowLegend();
         return Save(plot, directory, $"resolution-vs-{Slug(column)}.png", $"σ_eff of the response in bins of {column}, with bootstrap uncertainties.");
+    }
+
+    /// <summary>The response histogram in the fit range with the fitted double-sided Crystal Ball and pulls.</summary>
+    private static Figure ResponseFitFigure(EnergyEvaluation energy, double[] truth, string directory)
+    {
+        ResponseFitResult fit = energy.ResponseFit!;
+        (double low, double high) = fit.Range;
+        const int Bins = 80;
+        double width = (high - low) / Bins;
+        var counts = new double[Bins];
+        foreach (double r in Responses(energy.Energy, truth))
+        {
+            int b = (int)Math.Floor((r - low) / width);
+            if (r >= low && r <= high)
+            {
+                counts[Math.Min(b, Bins - 1)]++;
+            }
+        }
+        double[] centres = [.. Enumerable.Range(0, Bins).Select(i => low + (i + 0.5) * width)];
+        double[] fine = [.. Enumerable.Range(0, 401).Select(i => low + (high - low) * i / 400)];
+        double[] curve = [.. fine.Select(x => fit.Density(x) * fit.Entries * width)];
+        // Expected count of a bin: the density integrated over it (Simpson's rule on the bin's ends and middle).
+        double[] expected = [.. Enumerable.Range(0, Bins).Select(i =>
+            fit.Entries * width * (fit.Density(low + i * width) + 4 * fit.Density(centres[i]) + fit.Density(low + (i + 1) * width)) / 6)];
+        double[] pulls = [.. counts.Select((c, b) => expected[b] > 0 ? (c - expected[b]) / Math.Sqrt(expected[b]) : 0)];
+
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(2);
+        Plot top = multiplot.GetPlot(0);
+        Plot bottom = multiplot.GetPlot(1);
+        top.Add.ErrorBar(centres, counts, [.. counts.Select(c => Math.Sqrt(Math.Max(c, 1)))]).Color = Colors.Black;
+        var points = top.Add.ScatterPoints(centres, counts);
+        points.Color = Colors.Black;
+        points.LegendText = $"{energy.Label}: {fit.Entries:N0} objects";
+        var model = top.Add.ScatterLine(fine, curve);
+        model.Color = Colors.Red;
+        model.LineWidth = 2;
+        model.LegendText = $"double-sided CB: μ = {fit.Mu.Value:0.0000} ± {fit.Mu.Error:0.0000}, σ = {fit.Sigma.Value:0.0000} ± {fit.Sigma.Error:0.0000}";
+        top.Title($"Response fit, {energy.Label}");
+        top.YLabel($"objects / {width:0.####}");
+        top.ShowLegend();
+        var pullPoints = bottom.Add.ScatterPoints(centres, pulls);
+        pullPoints.Color = Colors.Black;
+        bottom.Add.HorizontalLine(0).Color = Colors.Red;
+        bottom.XLabel("E / E_true");
+        bottom.YLabel("pull");
+        bottom.Axes.SetLimitsX(low, high);
+        top.Axes.SetLimitsX(low, high);
+        string file = $"response-fit-{Slug(energy.Label)}.png";
+        multiplot.SavePng(Path.Combine(directory, file), Width, Height + 200);
+        return new Figure(file, $"E/E_true of '{energy.Label}' with its unbinned double-sided Crystal Ball fit ({fit.Status}) and pulls (data − fit)/√fit.");
+    }
+
+    /// <summary>The mean energy of every crystal of the window (rows η, columns φ), on a logarithmic colour scale.</summary>
+    private static Figure Window(AverageWindow window, string directory)
+    {
+        var plot = new Plot();
+        var cells = new double[window.Rows, window.Columns];
+        double floor = window.Mean.Where(v => v > 0).DefaultIfEmpty(1).Min();
+        for (int r = 0; r < window.Rows; r++)
+        {
+            for (int c = 0; c < window.Columns; c++)
+            {
+                // Row 0 is the lowest η: drawn at the bottom.
+                cells[window.Rows - 1 - r, c] = Math.Log10(Math.Max(window.Mean[r * window.Columns + c], floor));
+            }
+        }
+        var heatmap = plot.Add.Heatmap(cells);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        plot.Add.ColorBar(heatmap).Label = "log10(mean crystal energy / GeV)";
+        plot.Title($"Average {window.Column} of {window.Objects:N0} objects");
+        plot.XLabel("φ index");
+        plot.YLabel("η index");
+        return Save(plot, directory, "average-window.png",
+            $"The average crystal window ({window.Column}, {window.Rows} × {window.Columns}) of the evaluated objects: mean energy per crystal, log scale.");
     }
 
     private static Figure ZPeak(EnergyEvaluation energy, string directory)

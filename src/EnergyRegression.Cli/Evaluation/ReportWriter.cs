@@ -79,7 +79,10 @@ internal static class ReportWriter
                 Predicted = data.Definition.PredictedColumn,
                 Eta = data.Definition.EtaColumn,
                 Phi = data.Definition.PhiColumn,
+                Charge = data.Charge.Any(double.IsFinite) ? data.Definition.ChargeColumn : null,
+                data.Definition.Window,
             },
+            RmseUnit = data.Definition.RmseUnit,
             Bootstrap = data.Definition.Bootstrap,
             Reference = EvaluationResults.ReferenceLabel,
             Energies = results.Energies.Select(e => new
@@ -96,6 +99,7 @@ internal static class ReportWriter
                         ? EvaluationResults.Improvement(reference.ZPeak.SigmaCB.Value, e.ZPeak.SigmaCB.Value) : double.NaN,
                 },
                 Bins = e.Bins.ToDictionary(b => b.Key, b => b.Value.Select(bin => new { bin.Low, bin.High, Metrics = Metrics(bin.Metrics) })),
+                Thresholds = e.Thresholds.Select(t => new { RawAbove = t.Threshold, Metrics = Metrics(t.Metrics) }),
                 ResponseFit = e.ResponseFit is null ? null : new
                 {
                     Model = "double-sided Crystal Ball",
@@ -158,6 +162,24 @@ internal static class ReportWriter
         }
     }
 
+    /// <summary>The first seed's table: RMSE (in units of <c>rmse_unit</c> GeV) of the objects above each raw-energy threshold.</summary>
+    internal static (string[] Header, List<string[]> Rows) ThresholdTable(EvaluationResults results)
+    {
+        double unit = results.Data.Definition.RmseUnit;
+        string[] header = ["energy", .. results.Data.Definition.Thresholds.Select(t => $"E_raw > {F(t, "0.##")} GeV")];
+        List<string[]> rows = [.. results.Energies.Select(e => (string[])
+        [
+            e.Label,
+            .. e.Thresholds.Select(t => $"{WithError(Scaled(t.Metrics.Rmse, unit), "0.0000")} (n={t.Metrics.Count})"),
+        ])];
+        return (header, rows);
+    }
+
+    /// <summary>The RMSE unit in words: "GeV" or "E/100 GeV".</summary>
+    internal static string RmseUnitText(double unit) => unit == 1 ? "GeV" : $"E/{unit:0.##} GeV";
+
+    private static Estimate Scaled(Estimate e, double unit) => new(e.Value / unit, e.Error / unit, e.Low / unit, e.High / unit);
+
     private static readonly string[] ComparisonHeader =
         ["energy", "objects", "RMSE [GeV]", "median E/E_true", "σ_eff(E/E_true)", "eIQR(E/E_true)", "Δσ_eff vs raw", "ΔeIQR vs raw", "Z σ_CB [GeV]", "Δσ_CB vs raw"];
 
@@ -171,6 +193,12 @@ internal static class ReportWriter
             + "Improvements are relative to the raw energy, (raw − model)/raw: positive is better.").AppendLine();
         md.AppendLine("## Comparison").AppendLine();
         Table(md, ComparisonHeader, ComparisonRows(results));
+        if (data.Definition.Thresholds.Length > 0)
+        {
+            md.AppendLine().AppendLine($"## RMSE [{RmseUnitText(data.Definition.RmseUnit)}] above raw-energy thresholds").AppendLine();
+            (string[] header, List<string[]> rows) = ThresholdTable(results);
+            Table(md, header, rows);
+        }
         foreach ((string column, double[] edges) in results.BinEdges)
         {
             md.AppendLine().AppendLine($"## σ_eff(E/E_true) in bins of {column}").AppendLine();
@@ -229,6 +257,12 @@ internal static class ReportWriter
             + "All numbers are also in <a href=\"metrics.json\">metrics.json</a> and <a href=\"summary.md\">summary.md</a>.</p>");
         html.AppendLine("<h2>Comparison</h2>");
         HtmlTable(html, ComparisonHeader, ComparisonRows(results));
+        if (data.Definition.Thresholds.Length > 0)
+        {
+            html.AppendLine($"<h2>RMSE [{E(RmseUnitText(data.Definition.RmseUnit))}] above raw-energy thresholds</h2>");
+            (string[] header, List<string[]> rows) = ThresholdTable(results);
+            HtmlTable(html, header, rows);
+        }
         foreach ((string column, double[] edges) in results.BinEdges)
         {
             html.AppendLine($"<h2>σ<sub>eff</sub>(E/E<sub>true</sub>) in bins of {E(column)}</h2>");

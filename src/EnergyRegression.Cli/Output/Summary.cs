@@ -20,9 +20,22 @@ internal static class Summary
         }
     }
 
-    public static void Print(TrainSummary summary)
+    public static void Print(IReadOnlyList<TrainSummary> summaries)
     {
-        PrintCutFlow(summary.Loop);
+        EventLoopResult? printed = null;
+        foreach (TrainSummary summary in summaries)
+        {
+            if (!ReferenceEquals(printed, summary.Loop))
+            {
+                PrintCutFlow(summary.Loop);
+                printed = summary.Loop;
+            }
+            Print(summary);
+        }
+    }
+
+    private static void Print(TrainSummary summary)
+    {
         string keys = summary.SplitKeys.Count > 0 ? string.Join(", ", summary.SplitKeys) : "input entry number";
         Console.WriteLine($"events read {summary.Loop.EventsRead:N0}; reaching '{summary.Stage}': {summary.TrainingEvents:N0} training, "
             + $"{summary.ValidationEvents:N0} validation, {summary.TestEvents:N0} test (split by {keys})");

@@ -78,6 +78,9 @@ public sealed class TrainingDefinition : PluginConfig
     [Description("The regressor stage to train, by its `name:` (or type); default: the chain's only trainable regressor.")]
     public string? Stage { get; set; }
 
+    [Description("Several regressor stages trained one after the other on the same split, each into its own `model:` (instead of `stage:`).")]
+    public string[] Stages { get; set; } = [];
+
     [Description("Where the model is written; default: the `model:` key of that stage's `with:`. `--output` overrides both.")]
     public string? Output { get; set; }
 
@@ -109,6 +112,11 @@ public sealed class TrainingDefinition : PluginConfig
             throw new ConfigValueException("test", $"validation + test = {Validation + Test:0.###} leaves no events for training");
         }
         RequireDistinctNames("split_by", SplitBy);
+        RequireDistinctNames("stages", Stages);
+        if (Stage is not null && Stages.Length > 0)
+        {
+            throw new ConfigValueException("stages", "give either 'stage:' or 'stages:', not both");
+        }
     }
 }
 
@@ -117,6 +125,9 @@ public sealed class EvaluationDefinition : PluginConfig
 {
     [Description("The regressor stage evaluated, by its `name:` (or type); default: the chain's only regressor.")]
     public string? Stage { get; set; }
+
+    [Description("The events evaluated: `test`, `validation`, `training` or `all`; default: `test` when `train: test:` holds some out, else `all`. `--part` overrides.")]
+    public string? Part { get; set; }
 
     [Description("The object collection evaluated; the default column names below start with it.")]
     public string Collection { get; set; } = "Electron";
@@ -129,6 +140,21 @@ public sealed class EvaluationDefinition : PluginConfig
 
     [Description("The column the regressor writes its energy to (default `<collection>_energyCalib`).")]
     public string? PredictedEnergy { get; set; }
+
+    [Description("Several predicted energies compared in one pass of the chain as it stands: label → column, e.g. `{cnn: Electron_energyCNN, bdt: Electron_energyBDT}`; a label that names a stage finds its model (learning curves) (instead of `predicted_energy`; not with --models).")]
+    public Dictionary<string, string> PredictedEnergies { get; set; } = [];
+
+    [Description("Lower cuts on the raw energy (GeV): the comparison table again for the objects above each, as the first seed's RMSE table.")]
+    public double[] Thresholds { get; set; } = [];
+
+    [Description("GeV per unit of the RMSE in the thresholds table (100: the seeds' E/100 GeV).")]
+    public double RmseUnit { get; set; } = 1;
+
+    [Description("Charge column: the Z pair is the leading opposite-charge pair when present (default `<collection>_charge`), else the first two objects.")]
+    public string? Charge { get; set; }
+
+    [Description("A crystal-window column (object-level, H × W) whose average over the evaluated objects is drawn, as the first seed's figure.")]
+    public string? Window { get; set; }
 
     [Description("Pseudorapidity column, for bins and the pair mass (default `<collection>_eta`).")]
     public string? Eta { get; set; }
@@ -166,6 +192,9 @@ public sealed class EvaluationDefinition : PluginConfig
     /// <summary>The predicted energy column.</summary>
     public string PredictedColumn => PredictedEnergy ?? $"{Collection}_energyCalib";
 
+    /// <summary>The charge column.</summary>
+    public string ChargeColumn => Charge ?? $"{Collection}_charge";
+
     /// <summary>The η column.</summary>
     public string EtaColumn => Eta ?? $"{Collection}_eta";
 
@@ -190,6 +219,26 @@ public sealed class EvaluationDefinition : PluginConfig
         if (ZFit is not ("binned" or "unbinned"))
         {
             throw new ConfigValueException("z_fit", "must be 'binned' or 'unbinned'");
+        }
+        if (Part is not null and not ("test" or "validation" or "training" or "all"))
+        {
+            throw new ConfigValueException("part", $"'{Part}' is not one of test, validation, training, all");
+        }
+        if (PredictedEnergies.Count > 0 && PredictedEnergy is not null)
+        {
+            throw new ConfigValueException("predicted_energies", "give either 'predicted_energy:' or 'predicted_energies:', not both");
+        }
+        if (PredictedEnergies.Values.Distinct(StringComparer.Ordinal).Count() != PredictedEnergies.Count)
+        {
+            throw new ConfigValueException("predicted_energies", "a column is named twice");
+        }
+        if (Thresholds.Any(t => !double.IsFinite(t)) || Thresholds.Zip(Thresholds.Skip(1)).Any(p => !(p.Second > p.First)))
+        {
+            throw new ConfigValueException("thresholds", "must be increasing finite energies (GeV)");
+        }
+        if (!(RmseUnit > 0) || !double.IsFinite(RmseUnit))
+        {
+            throw new ConfigValueException("rmse_unit", "must be a positive number of GeV");
         }
         foreach ((string column, double[] edges) in Bins)
         {

@@ -120,7 +120,10 @@ public sealed class Chain : IDisposable
     /// The reader and the first <paramref name="stageCount"/> stages, without writer: what runs before the regressor
     /// being trained. A view sharing this chain's instances: do not dispose it.
     /// </summary>
-    internal Chain Prefix(int stageCount) => new(File, Reader, Stages.Take(stageCount).ToList(), null);
+    internal Chain Prefix(int stageCount) => View(Stages.Take(stageCount));
+
+    /// <summary>The reader and the given stages (in chain order), without writer; a view sharing this chain's instances.</summary>
+    internal Chain View(IEnumerable<ChainStep> stages) => new(File, Reader, stages.ToList(), null);
 
     /// <summary>A copy of a stage's <c>with:</c> mapping with <paramref name="key"/> set to <paramref name="value"/>.</summary>
     internal static YamlMapping WithKey(YamlMapping? with, YamlPosition position, string key, string value)

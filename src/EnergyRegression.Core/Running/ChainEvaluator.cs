@@ -29,6 +29,14 @@ public sealed record EvaluateOptions
 /// <param name="Energy">The predicted energy of every object (aligned with <see cref="EvaluationData.True"/>).</param>
 public sealed record ModelPredictions(string Label, string? ModelPath, double[] Energy);
 
+/// <summary>The average crystal window of the evaluated objects (row-major, <paramref name="Rows"/> × <paramref name="Columns"/>).</summary>
+/// <param name="Column">The window column.</param>
+/// <param name="Rows">Rows (η).</param>
+/// <param name="Columns">Columns (φ).</param>
+/// <param name="Mean">The mean energy of every crystal (GeV).</param>
+/// <param name="Objects">The objects averaged.</param>
+public sealed record AverageWindow(string Column, int Rows, int Columns, double[] Mean, long Objects);
+
 /// <summary>The per-object arrays an evaluation measures.</summary>
 public sealed record EvaluationData
 {
@@ -59,6 +67,12 @@ public sealed record EvaluationData
     /// <summary>φ of each object (NaN when the chain has no such column).</summary>
     public required double[] Phi { get; init; }
 
+    /// <summary>Charge of each object (NaN when the chain has no such column).</summary>
+    public required double[] Charge { get; init; }
+
+    /// <summary>The average of the <c>evaluate: window:</c> column over the objects, when configured.</summary>
+    public AverageWindow? AverageWindow { get; init; }
+
     /// <summary>The ordinal of each object's event among the evaluated events (pairs share it).</summary>
     public required long[] Event { get; init; }
 
@@ -86,14 +100,43 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
         EvaluationDefinition evaluate = definition.Evaluate;
         RunOverrides overrides = options.Overrides;
         int seed = overrides.Seed ?? definition.Seed;
-        DataPart? part = options.AllParts ? null : options.Part ?? (definition.Train.Test > 0 ? DataPart.Test : null);
+        DataPart? configured = evaluate.Part switch
+        {
+            "test" => DataPart.Test,
+            "validation" => DataPart.Validation,
+            "training" => DataPart.Training,
+            _ => null,
+        };
+        bool all = options.AllParts || (options.Part is null && evaluate.Part == "all");
+        DataPart? part = all ? null : options.Part ?? configured ?? (definition.Train.Test > 0 ? DataPart.Test : null);
         string partName = part is null ? "all" : Naming.ToSnakeCase(part.Value.ToString());
         var split = DataSplit.From(definition.Train);
         EventLoopOptions loopOptions = overrides.LoopOptions(definition);
 
-        var passes = new List<(string Label, string? Model, Collected Data)>();
+        var passes = new List<(string Label, string? Model, Collected Data, int Column)>();
         long eventsRead = 0;
-        IReadOnlyList<string?> models = options.Models.Count == 0 ? [null] : [.. options.Models];
+        if (evaluate.PredictedEnergies.Count > 0)
+        {
+            // Several regressors of the chain, each with its model, compared in one pass.
+            if (options.Models.Count > 0)
+            {
+                throw file.Binder.AtKey(file.Root, default, "evaluate.predicted_energies",
+                    "--models replaces the model of one regressor; with 'predicted_energies:' the chain's stages are evaluated as they stand");
+            }
+            using var chain = Chain.Build(file, catalog, new RunContext(log, progress, seed, cancellation));
+            string[] columns = [.. evaluate.PredictedEnergies.Values];
+            var collected = new Collected(file, evaluate, split, part, columns);
+            log.Info($"evaluating {string.Join(", ", evaluate.PredictedEnergies.Select(p => $"{p.Key} ({p.Value})"))} on the {partName} events of '{definition.Name}'");
+            EventLoopResult loop = await new EventLoop(chain.Prefix(chain.Stages.Count), progress, collected.Add).RunAsync(loopOptions, cancellation);
+            eventsRead = loop.EventsRead;
+            int i = 0;
+            foreach (string label in evaluate.PredictedEnergies.Keys)
+            {
+                string? modelPath = chain.Stages.Where(s => s.Label == label).Select(s => (s.Instance as ITrainableRegressor)?.ModelPath).FirstOrDefault();
+                passes.Add((label, modelPath, collected, i++));
+            }
+        }
+        IReadOnlyList<string?> models = evaluate.PredictedEnergies.Count > 0 ? [] : options.Models.Count == 0 ? [null] : [.. options.Models];
         foreach (string? model in models)
         {
             var context = new RunContext(log, progress, seed, cancellation);
@@ -122,17 +165,17 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
             {
                 ChainStep step = chain.Stages[stageIndex];
                 string label = model is null ? step.Label : Path.GetFileNameWithoutExtension(model);
-                var collected = new Collected(file, evaluate, split, part);
+                var collected = new Collected(file, evaluate, split, part, [evaluate.PredictedColumn]);
                 log.Info($"evaluating {(model is null ? step.Description : $"model {model} in {step.Description}")} on the {partName} events of '{definition.Name}'");
                 Chain view = chain.Prefix(chain.Stages.Count);
                 EventLoopResult loop = await new EventLoop(view, progress, collected.Add).RunAsync(loopOptions, cancellation);
                 eventsRead = loop.EventsRead;
-                passes.Add((label, model ?? (step.Instance as ITrainableRegressor)?.ModelPath, collected));
+                passes.Add((label, model ?? (step.Instance as ITrainableRegressor)?.ModelPath, collected, 0));
             }
         }
 
         Collected first = passes[0].Data;
-        foreach ((string label, _, Collected data) in passes.Skip(1))
+        foreach ((string label, _, Collected data, _) in passes.Skip(1))
         {
             if (data.True.Count != first.True.Count || !data.True.SequenceEqual(first.True))
             {
@@ -164,9 +207,11 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
             Raw = [.. first.Raw],
             Eta = [.. first.Eta],
             Phi = [.. first.Phi],
+            Charge = [.. first.Charge],
             Event = [.. first.Event],
             Columns = first.Columns.ToDictionary(c => c.Key, c => c.Value.ToArray()),
-            Models = [.. passes.Select((p, i) => new ModelPredictions(labels[i], p.Model, [.. p.Data.Predicted]))],
+            AverageWindow = first.AverageWindow(),
+            Models = [.. passes.Select((p, i) => new ModelPredictions(labels[i], p.Model, [.. p.Data.Predicted[p.Column]]))],
         };
     }
 
@@ -191,16 +236,24 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
     }
 
     /// <summary>The arrays of one pass, filled batch by batch in input order.</summary>
-    private sealed class Collected(ChainFile file, EvaluationDefinition evaluate, DataSplit split, DataPart? part)
+    private sealed class Collected(ChainFile file, EvaluationDefinition evaluate, DataSplit split, DataPart? part, string[] predicted)
     {
+        private double[]? _windowSum;
+        private IReadOnlyList<int> _windowShape = [];
+        private long _windowObjects;
+
         public List<double> True { get; } = [];
         public List<double> Raw { get; } = [];
-        public List<double> Predicted { get; } = [];
+        public List<double>[] Predicted { get; } = [.. predicted.Select(_ => new List<double>())];
         public List<double> Eta { get; } = [];
         public List<double> Phi { get; } = [];
+        public List<double> Charge { get; } = [];
         public List<long> Event { get; } = [];
         public Dictionary<string, List<double>> Columns { get; } = evaluate.Bins.Keys.ToDictionary(k => k, _ => new List<double>());
         public long Events { get; private set; }
+
+        public AverageWindow? AverageWindow() => _windowSum is null ? null : new AverageWindow(
+            evaluate.Window!, _windowShape[0], _windowShape[1], [.. _windowSum.Select(v => v / Math.Max(1, _windowObjects))], _windowObjects);
 
         public void Add(EventBatch batch)
         {
@@ -227,14 +280,50 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
                 Events += batch.EventCount;
                 True.AddRange(Values(batch, evaluate.TrueColumn, "true_energy", required: true));
                 Raw.AddRange(Values(batch, evaluate.RawColumn, "raw_energy", required: true));
-                Predicted.AddRange(Values(batch, evaluate.PredictedColumn, "predicted_energy", required: true));
+                string key = evaluate.PredictedEnergies.Count > 0 ? "predicted_energies" : "predicted_energy";
+                for (int i = 0; i < predicted.Length; i++)
+                {
+                    Predicted[i].AddRange(Values(batch, predicted[i], key, required: true));
+                }
                 Eta.AddRange(Values(batch, evaluate.EtaColumn, "eta", required: false));
                 Phi.AddRange(Values(batch, evaluate.PhiColumn, "phi", required: false));
+                Charge.AddRange(Values(batch, evaluate.ChargeColumn, "charge", required: evaluate.Charge is not null));
                 foreach ((string column, List<double> values) in Columns)
                 {
                     values.AddRange(Values(batch, column, "bins", required: true));
                 }
+                if (evaluate.Window is not null)
+                {
+                    AddWindows(batch, evaluate.Window);
+                }
             }
+        }
+
+        private void AddWindows(EventBatch batch, string name)
+        {
+            if (!batch.HasColumn(name))
+            {
+                throw file.Binder.AtKey(file.Root, default, "evaluate.window",
+                    $"the events have no column '{name}'{NameSuggestions.DidYouMean(name, batch.ColumnNames)}");
+            }
+            Column column = batch.GetColumn(name);
+            if (column.Level != ColumnLevel.Object || column.Collection != evaluate.Collection || column.Shape.Count != 2)
+            {
+                throw file.Binder.AtKey(file.Root, default, "evaluate.window",
+                    $"'{name}' is not a two-dimensional (η × φ) column of the collection '{evaluate.Collection}'");
+            }
+            _windowShape = column.Shape;
+            _windowSum ??= new double[column.RowSize];
+            var values = new double[column.Rows * column.RowSize];
+            column.CopyTo(values);
+            for (int row = 0; row < column.Rows; row++)
+            {
+                for (int k = 0; k < column.RowSize; k++)
+                {
+                    _windowSum[k] += values[row * column.RowSize + k];
+                }
+            }
+            _windowObjects += column.Rows;
         }
 
         private double[] Values(EventBatch batch, string name, string key, bool required)

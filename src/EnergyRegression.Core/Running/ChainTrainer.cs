@@ -17,9 +17,12 @@ public sealed record TrainOptions
 
     /// <summary>Continue from the last checkpoint (<c>--resume</c>).</summary>
     public bool Resume { get; init; }
+
+    /// <summary>The stages to train (<c>--stage</c>), in order; empty: <c>train: stage:</c>/<c>stages:</c> or the only one.</summary>
+    public IReadOnlyList<string> Stages { get; init; } = [];
 }
 
-/// <summary>What a training run did, for the final summary.</summary>
+/// <summary>What a training run did for one stage, for the final summary.</summary>
 public sealed record TrainSummary(
     EventLoopResult Loop, string Stage, long TrainingEvents, long ValidationEvents, long TestEvents,
     IReadOnlyList<string> SplitKeys, string ModelPath, string CutFlowPath, TimeSpan TrainingTime);
@@ -28,13 +31,15 @@ public sealed record TrainSummary(
 /// <c>energyreg train</c>: runs the reader and the stages before the trainable regressor (in parallel, like
 /// <c>run</c>), splits the events that reach it into training, validation and test by <see cref="DataSplit"/>,
 /// keeps training and validation in memory, lets the regressor train on them and save its model. Stages after
-/// the regressor and the writer do not run. The cut flow of the events that reached the regressor is written
-/// beside the model (<c>MODEL.cutflow.json</c>).
+/// the regressor and the writer do not run, nor do the chain's other trainable regressors: a regressor trains on
+/// the chain's features, not on another regressor's output. Several stages (<c>train: stages:</c>) train one after
+/// the other; those reached through the same stages share one read of the events. The cut flow of the events that
+/// reached a regressor is written beside its model (<c>MODEL.cutflow.json</c>).
 /// </summary>
 public sealed class ChainTrainer(IRunLog log, IProgressDisplay progress)
 {
-    /// <summary>Trains the chain file's regressor.</summary>
-    public async Task<TrainSummary> TrainAsync(string chainPath, TrainOptions options, CancellationToken cancellation)
+    /// <summary>Trains the chain file's regressor (or the several stages asked for), one summary per stage.</summary>
+    public async Task<IReadOnlyList<TrainSummary>> TrainAsync(string chainPath, TrainOptions options, CancellationToken cancellation)
     {
         (ChainFile file, PluginCatalog catalog) = ChainRunner.Load(chainPath);
         ChainDefinition definition = file.Definition;
@@ -43,64 +48,108 @@ public sealed class ChainTrainer(IRunLog log, IProgressDisplay progress)
         var context = new RunContext(log, progress, seed, cancellation, RunMode.Train);
         using var chain = Chain.Build(file, catalog, context);
 
-        (int index, ChainStep step) = FindTrainable(file, chain);
-        var regressor = (ITrainableRegressor)step.Instance;
-        string modelPath = options.Output ?? definition.Train.Output ?? regressor.ModelPath ?? throw new ConfigurationException(
-            file.Path, step.Position.Line, step.Position.Column,
-            $"training {step.Description} needs a model file: give --output, 'train: output:' or the stage's 'model:' key");
-
-        var split = DataSplit.From(definition.Train);
-        var training = new List<EventBatch>();
-        var validation = new List<EventBatch>();
-        long testEvents = 0;
-        IReadOnlyList<string>? splitKeys = null;
-        void Keep(EventBatch batch)
+        IReadOnlyList<string> wanted = options.Stages.Count > 0 ? options.Stages
+            : definition.Train.Stages.Length > 0 ? definition.Train.Stages
+            : definition.Train.Stage is { } one ? [one] : [];
+        IReadOnlyList<(int Index, ChainStep Step)> targets = FindTrainable(file, chain, wanted);
+        string? output = options.Output ?? definition.Train.Output;
+        if (targets.Count > 1 && output is not null)
         {
-            splitKeys ??= split.KeysIn(batch);
+            throw file.Binder.AtKey(file.Root, default, options.Output is null ? "train.output" : "train.stages",
+                $"{targets.Count} stages are trained, each into the file of its own 'model:' key: a single --output or 'train: output:' cannot name them all");
+        }
+
+        var summaries = new List<TrainSummary>();
+        var split = DataSplit.From(definition.Train);
+        EventLoopOptions loopOptions = overrides.LoopOptions(definition);
+        KeptEvents? kept = null;
+        try
+        {
+            foreach ((int index, ChainStep step) in targets)
+            {
+                var regressor = (ITrainableRegressor)step.Instance;
+                string modelPath = output ?? regressor.ModelPath ?? throw new ConfigurationException(
+                    file.Path, step.Position.Line, step.Position.Column,
+                    $"training {step.Description} needs a model file: give --output, 'train: output:' or the stage's 'model:' key");
+                List<ChainStep> before = [.. chain.Stages.Take(index).Where(s => s.Instance is not ITrainableRegressor)];
+                if (kept is null || !kept.Through.SequenceEqual(before))
+                {
+                    kept?.Dispose();
+                    log.Info($"training {step.Description} of '{definition.Name}' ({chainPath}, sha256 {file.Sha256[..12]}): "
+                        + $"reading events through the {before.Count} stage(s) before it");
+                    kept = new KeptEvents(before, split);
+                    kept.Loop = await new EventLoop(chain.View(before), progress, kept.Keep).RunAsync(loopOptions, cancellation);
+                }
+                else
+                {
+                    log.Info($"training {step.Description} on the events read for the previous stage");
+                }
+                summaries.Add(Train(file, chain, step, regressor, kept, modelPath, options.Resume, seed, context));
+                cancellation.ThrowIfCancellationRequested();
+            }
+            return summaries;
+        }
+        finally
+        {
+            kept?.Dispose();
+        }
+    }
+
+    private TrainSummary Train(ChainFile file, Chain chain, ChainStep step, ITrainableRegressor regressor, KeptEvents kept,
+        string modelPath, bool resume, int seed, RunContext context)
+    {
+        var data = new TrainingData(kept.Training, kept.Validation) { ModelPath = modelPath, Resume = resume };
+        string keys = kept.SplitKeys is { Count: > 0 } ? string.Join(", ", kept.SplitKeys) : "the input entry number";
+        log.Info($"split by {keys}: {data.TrainingEvents:N0} training, {data.ValidationEvents:N0} validation, {kept.TestEvents:N0} test events");
+        EventLoopResult loop = kept.Loop!;
+        if (data.TrainingEvents == 0)
+        {
+            throw new InputDataException(file.Path, step.Place,
+                $"no events reached {step.Description} for training ({loop.EventsRead:N0} read; see the cut flow with 'energyreg run')");
+        }
+
+        Provenance provenance = ChainRunner.NewProvenance(file, chain, seed);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Call(step, "training", () => regressor.Train(data, context));
+        context.Cancellation.ThrowIfCancellationRequested();
+        Call(step, "saving its model", () => regressor.SaveModel(modelPath, provenance));
+        clock.Stop();
+
+        string cutFlowPath = ChainRunner.SidecarPath(modelPath, "cutflow");
+        ChainRunner.WriteJsonAtomically(cutFlowPath, ChainRunner.CutFlowDocument(loop.CutFlow));
+        return new TrainSummary(loop, step.Label, data.TrainingEvents, data.ValidationEvents, kept.TestEvents,
+            kept.SplitKeys ?? [], modelPath, cutFlowPath, clock.Elapsed);
+    }
+
+    /// <summary>The training and validation events of one read, held in memory.</summary>
+    private sealed class KeptEvents(IReadOnlyList<ChainStep> through, DataSplit split) : IDisposable
+    {
+        public IReadOnlyList<ChainStep> Through { get; } = through;
+        public List<EventBatch> Training { get; } = [];
+        public List<EventBatch> Validation { get; } = [];
+        public long TestEvents { get; private set; }
+        public IReadOnlyList<string>? SplitKeys { get; private set; }
+        public EventLoopResult? Loop { get; set; }
+
+        public void Keep(EventBatch batch)
+        {
+            SplitKeys ??= split.KeysIn(batch);
             DataPart[] parts = split.Assign(batch);
-            testEvents += parts.Count(p => p == DataPart.Test);
+            TestEvents += parts.Count(p => p == DataPart.Test);
             if (parts.Any(p => p == DataPart.Validation))
             {
                 EventBatch held = batch.Clone();
                 held.KeepEvents(parts.Select(p => p == DataPart.Validation).ToArray());
-                validation.Add(held);
+                Validation.Add(held);
             }
             batch.KeepEvents(parts.Select(p => p == DataPart.Training).ToArray());
-            training.Add(batch);
+            Training.Add(batch);
         }
 
-        try
+        public void Dispose()
         {
-            EventLoopOptions loopOptions = overrides.LoopOptions(definition);
-            log.Info($"training {step.Description} of '{definition.Name}' ({chainPath}, sha256 {file.Sha256[..12]}): "
-                + $"reading events through the {index} stage(s) before it");
-            EventLoopResult loop = await new EventLoop(chain.Prefix(index), progress, Keep).RunAsync(loopOptions, cancellation);
-
-            var data = new TrainingData(training, validation) { ModelPath = modelPath, Resume = options.Resume };
-            string keys = splitKeys is { Count: > 0 } ? string.Join(", ", splitKeys) : "the input entry number";
-            log.Info($"split by {keys}: {data.TrainingEvents:N0} training, {data.ValidationEvents:N0} validation, {testEvents:N0} test events");
-            if (data.TrainingEvents == 0)
-            {
-                throw new InputDataException(file.Path, step.Place,
-                    $"no events reached {step.Description} for training ({loop.EventsRead:N0} read; see the cut flow with 'energyreg run')");
-            }
-
-            Provenance provenance = ChainRunner.NewProvenance(file, chain, seed);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            Call(step, "training", () => regressor.Train(data, context));
-            cancellation.ThrowIfCancellationRequested();
-            Call(step, "saving its model", () => regressor.SaveModel(modelPath, provenance));
-            clock.Stop();
-
-            string cutFlowPath = ChainRunner.SidecarPath(modelPath, "cutflow");
-            ChainRunner.WriteJsonAtomically(cutFlowPath, ChainRunner.CutFlowDocument(loop.CutFlow));
-            return new TrainSummary(loop, step.Label, data.TrainingEvents, data.ValidationEvents, testEvents,
-                splitKeys ?? [], modelPath, cutFlowPath, clock.Elapsed);
-        }
-        finally
-        {
-            training.ForEach(b => b.Dispose());
-            validation.ForEach(b => b.Dispose());
+            Training.ForEach(b => b.Dispose());
+            Validation.ForEach(b => b.Dispose());
         }
     }
 
@@ -116,31 +165,38 @@ public sealed class ChainTrainer(IRunLog log, IProgressDisplay progress)
         }
     }
 
-    /// <summary>The stage <c>train: stage:</c> names, or the chain's only trainable regressor.</summary>
-    private static (int Index, ChainStep Step) FindTrainable(ChainFile file, Chain chain)
+    /// <summary>The stages <c>wanted</c> names (in that order), or the chain's only trainable regressor.</summary>
+    private static IReadOnlyList<(int Index, ChainStep Step)> FindTrainable(ChainFile file, Chain chain, IReadOnlyList<string> wanted)
     {
-        string? wanted = file.Definition.Train.Stage;
         var trainable = chain.Stages.Select((s, i) => (Index: i, Step: s)).Where(x => x.Step.Instance is ITrainableRegressor).ToList();
-        if (wanted is not null)
+        string key = file.Definition.Train.Stages.Length > 0 ? "train.stages" : "train.stage";
+        if (wanted.Count > 0)
         {
-            var named = chain.Stages.Select((s, i) => (Index: i, Step: s))
-                .Where(x => x.Step.Label == wanted || x.Step.Plugin.Name == wanted).ToList();
-            string[] labels = trainable.Select(x => x.Step.Label).ToArray();
-            return named.Count switch
+            if (wanted.Distinct(StringComparer.Ordinal).Count() != wanted.Count)
             {
-                1 when named[0].Step.Instance is ITrainableRegressor => named[0],
-                1 => throw file.Binder.AtKey(file.Root, default, "train.stage", $"{named[0].Step.Description} cannot be trained; trainable: {(labels.Length == 0 ? "(none)" : string.Join(", ", labels))}"),
-                0 => throw file.Binder.AtKey(file.Root, default, "train.stage", $"no stage named '{wanted}'{NameSuggestions.DidYouMean(wanted, chain.Stages.Select(s => s.Label))}"),
-                _ => throw file.Binder.AtKey(file.Root, default, "train.stage", $"{named.Count} stages are called '{wanted}': give them distinct 'name:'s"),
-            };
+                throw file.Binder.AtKey(file.Root, default, key, $"a stage is named twice: {string.Join(", ", wanted)}");
+            }
+            string[] labels = [.. trainable.Select(x => x.Step.Label)];
+            return [.. wanted.Select(name =>
+            {
+                var named = chain.Stages.Select((s, i) => (Index: i, Step: s))
+                    .Where(x => x.Step.Label == name || x.Step.Plugin.Name == name).ToList();
+                return named.Count switch
+                {
+                    1 when named[0].Step.Instance is ITrainableRegressor => named[0],
+                    1 => throw file.Binder.AtKey(file.Root, default, key, $"{named[0].Step.Description} cannot be trained; trainable: {(labels.Length == 0 ? "(none)" : string.Join(", ", labels))}"),
+                    0 => throw file.Binder.AtKey(file.Root, default, key, $"no stage named '{name}'{NameSuggestions.DidYouMean(name, chain.Stages.Select(s => s.Label))}"),
+                    _ => throw file.Binder.AtKey(file.Root, default, key, $"{named.Count} stages are called '{name}': give them distinct 'name:'s"),
+                };
+            })];
         }
         return trainable.Count switch
         {
-            1 => trainable[0],
+            1 => [trainable[0]],
             0 => throw new ConfigurationException(file.Path, 1, 1,
                 $"nothing to train: no stage of the chain is a trainable regressor ({string.Join(", ", chain.Stages.Select(s => s.Label))})"),
             _ => throw new ConfigurationException(file.Path, 1, 1,
-                $"{trainable.Count} trainable regressors ({string.Join(", ", trainable.Select(x => x.Step.Label))}): choose one with 'train: stage:'"),
+                $"{trainable.Count} trainable regressors ({string.Join(", ", trainable.Select(x => x.Step.Label))}): choose with 'train: stage:' or 'train: stages:' (or --stage)"),
         };
     }
 }
