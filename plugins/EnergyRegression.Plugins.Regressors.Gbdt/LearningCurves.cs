@@ -141,6 +141,7 @@ internal static class LearningCurves
             }
         }
         plot.XLabel("trees");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(lossDescription);
         plot.Title(Path.GetFileName(path).Replace(".curves.png", "", StringComparison.Ordinal));
         plot.ShowLegend();
