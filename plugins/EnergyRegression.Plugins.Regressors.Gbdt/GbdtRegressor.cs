@@ -24,6 +24,7 @@ public sealed class GbdtRegressor : ITrainableRegressor
     private ConfigExpression[] _regionConditions = [];
     private List<ModelInput>? _inputs;
     private string? _searchCsv;
+    private List<RegionCurve> _curves = [];
     private (long Training, long Validation) _counts;
     /// <summary>Applying: loads the model; training: checks the keys training needs.</summary>
     public GbdtRegressor(GbdtConfig config, IRunContext context)
@@ -108,6 +109,7 @@ public sealed class GbdtRegressor : ITrainableRegressor
         (RegionData[] validation, long validObjects) = Collect(data.Validation, regions.Count, "validation");
         var trainer = new TreeTrainer(_config.Engine, _config.Threads, context.Seed, context.Log);
         var models = new List<GbdtRegionModel>();
+        var curves = new List<RegionCurve>();
         var searchLog = new System.Text.StringBuilder();
         using IProgressTask progress = context.StartProgress("gbdt regions", regions.Count);
         for (int r = 0; r < regions.Count; r++)
@@ -142,8 +144,13 @@ public sealed class GbdtRegressor : ITrainableRegressor
             Dictionary<string, double> metrics = Metrics(trees.Ensemble, scoring);
             metrics["training_objects"] = training[r].Rows;
             metrics["validation_objects"] = validation[r].Rows;
+            // LightGBM keeps the trees up to the best validation loss when early stopping ends training.
+            int? stoppedFrom = _config.EarlyStopping > 0 && validation[r].Rows > 0 && trees.Ensemble.TreeCount < chosen.Trees ? chosen.Trees : null;
+            curves.Add(new RegionCurve(region.Name, LearningCurves.Losses(trees.Ensemble, training[r], context.Cancellation),
+                LearningCurves.Losses(trees.Ensemble, validation[r], context.Cancellation), stoppedFrom));
+            string kept = stoppedFrom is int configured ? $"{trees.Ensemble.TreeCount} of {configured} trees (early stopping)" : $"{trees.Ensemble.TreeCount} trees";
             context.Log.Info(string.Create(CultureInfo.InvariantCulture,
-                $"gbdt {region.Name}: {trees.Ensemble.TreeCount} trees; E/E_true median {metrics["median_response_raw"]:0.####} → {metrics["median_response"]:0.####}, σ_eff/median {metrics["resolution_raw"]:0.#####} → {metrics["resolution"]:0.#####}"));
+                $"gbdt {region.Name}: {kept}; E/E_true median {metrics["median_response_raw"]:0.####} → {metrics["median_response"]:0.####}, σ_eff/median {metrics["resolution_raw"]:0.#####} → {metrics["resolution"]:0.#####}"));
             var chosenSet = new Dictionary<string, string>(chosen.ToDictionary()) { ["trees_grown"] = trees.Ensemble.TreeCount.ToString(CultureInfo.InvariantCulture) };
             models.Add(new GbdtRegionModel(region.Name, region.When, trees.Ensemble, trees.Engine, chosenSet, metrics, trees.Importance));
             progress.Advance(1);
@@ -151,6 +158,7 @@ public sealed class GbdtRegressor : ITrainableRegressor
         Use(new GbdtModel(_config.Collection, _config.Features, _config.RawEnergyColumn, _config.TrueEnergyColumn, _config.Target,
             _config.OutputColumn, _config.Nan, _config.NanValue, models));
         _searchCsv = searchLog.Length > 0 ? searchLog.ToString() : null;
+        _curves = curves;
         _counts = (trainObjects, validObjects);
     }
 
@@ -165,11 +173,17 @@ public sealed class GbdtRegressor : ITrainableRegressor
         {
             WriteSidecar(path, "search.csv", _searchCsv);
         }
+        LearningCurves.Write(path, _curves, LearningCurves.Describe(model.Target, _config.Loss), _context.Log);
+        _context.Log.Info($"gbdt: learning curves (the loss after each tree) in {LearningCurves.CsvPath(path)} and {LearningCurves.PngPath(path)}");
     }
+
+    /// <summary>Beside the model: <c>DIR/NAME.KIND</c> for <c>DIR/NAME.EXT</c> (where <c>energyreg evaluate</c> looks for <c>NAME.curves.png</c>).</summary>
+    internal static string Sidecar(string modelPath, string kind) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, $"{Path.GetFileNameWithoutExtension(modelPath)}.{kind}");
 
     private static void WriteSidecar(string modelPath, string suffix, string text)
     {
-        string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, $"{Path.GetFileNameWithoutExtension(modelPath)}.{suffix}");
+        string path = Sidecar(modelPath, suffix);
         File.WriteAllText(path + ".partial", text);
         File.Move(path + ".partial", path, overwrite: true);
     }
@@ -222,15 +236,10 @@ public sealed class GbdtRegressor : ITrainableRegressor
     {
         float[] y = new float[data.Rows];
         EnsembleEvaluator.Predict(trees, data.Features, y);
-        double loss = 0;
-        double weights = 0;
         double[] response = new double[data.Rows];
         double[] rawResponse = new double[data.Rows];
         for (int i = 0; i < data.Rows; i++)
         {
-            double diff = y[i] - data.Target[i];
-            loss += data.Weight[i] * diff * diff;
-            weights += data.Weight[i];
             double predicted = _config.Target == GbdtTarget.Ratio ? y[i] * data.RawEnergy[i] : y[i];
             response[i] = predicted / data.TrueEnergy[i];
             rawResponse[i] = data.RawEnergy[i] / data.TrueEnergy[i];
@@ -241,7 +250,7 @@ public sealed class GbdtRegressor : ITrainableRegressor
         double medianRaw = Resolution.Median(rawResponse);
         return new Dictionary<string, double>
         {
-            ["loss"] = weights > 0 ? loss / weights : double.NaN,
+            ["loss"] = LearningCurves.Loss(y, data),
             ["sigma_eff"] = sigmaEff,
             ["sigma_eff_raw"] = sigmaEffRaw,
             ["median_response"] = median,

@@ -11,31 +11,11 @@ namespace EnergyRegression.Plugins.Regressors.Gbdt.Tests;
 
 public sealed class GbdtRegressorTests : IDisposable
 {
-    private static readonly Provenance Provenance = new()
-    {
-        ToolVersion = "test", ConfigPath = "test.yaml", ConfigText = "", ConfigSha256 = new string('0', 64), Seed = 42, InputFiles = [],
-        StartedUtc = DateTimeOffset.UnixEpoch,
-    };
-
     private readonly string _directory = Directory.CreateTempSubdirectory("gbdt-tests").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string ModelPath(string name = "model.zip") => Path.Combine(_directory, name);
-
-    /// <summary>Trains on gun electrons (validation 1,000) and saves the model.</summary>
-    private static GbdtRegressor Train(GbdtConfig config, string? save = null, int seed = 42, int events = 3000)
-    {
-        using EventBatch training = Electrons.Gun(events, seed: 11);
-        using EventBatch validation = Electrons.Gun(1000, seed: 12);
-        var regressor = new GbdtRegressor(config, new TestRunContext(RunMode.Train, seed));
-        regressor.Train(new TrainingData([training], [validation]), new TestRunContext(RunMode.Train, seed));
-        if (save is not null)
-        {
-            regressor.SaveModel(save, Provenance);
-        }
-        return regressor;
-    }
 
     /// <summary>σ_eff / median of E/E_true for the raw and the calibrated energy: the resolution at the scale each has.</summary>
     private static (double Raw, double Calibrated, double CalibratedMedian) RelativeSigmaEff(EventBatch batch)
@@ -55,7 +35,7 @@ public sealed class GbdtRegressorTests : IDisposable
         // 10,000 electrons, 20–200 GeV over barrel and endcaps. The raw supercluster is ≈ 3.5% low with a brem and
         // containment tail (docs/simulation.md); its σ_eff/median is ≈ 1.41% here. Fewer training electrons
         // (3,000) only fix the scale; these many also narrow the peak.
-        GbdtRegressor regressor = Train(Electrons.Config(), events: 10_000);
+        GbdtRegressor regressor = Electrons.Train(Electrons.Config(), events: 10_000);
         using EventBatch test = Electrons.Gun(2000, seed: 13);
         regressor.Predict(test);
         (double raw, double calibrated, double median) = RelativeSigmaEff(test);
@@ -67,7 +47,7 @@ public sealed class GbdtRegressorTests : IDisposable
     public void Barrel_and_endcap_objects_get_the_trees_of_their_region()
     {
         string path = ModelPath();
-        Train(Electrons.Config(path, trees: 30), path);
+        Electrons.Train(Electrons.Config(path, trees: 30), path);
         var model = GbdtModel.Load(path);
         Assert.Equal(["barrel", "endcap"], model.Regions.Select(r => r.Name));
         using EventBatch test = Electrons.Gun(500, seed: 14);
@@ -144,8 +124,8 @@ public sealed class GbdtRegressorTests : IDisposable
     [Fact]
     public void Same_seed_gives_the_same_model_file_contents()
     {
-        Train(Electrons.Config(trees: 40), ModelPath("a.zip"));
-        Train(Electrons.Config(trees: 40), ModelPath("b.zip"));
+        Electrons.Train(Electrons.Config(trees: 40), ModelPath("a.zip"));
+        Electrons.Train(Electrons.Config(trees: 40), ModelPath("b.zip"));
         Assert.Equal(Entries(ModelPath("a.zip")), Entries(ModelPath("b.zip")));
     }
 
@@ -168,7 +148,7 @@ public sealed class GbdtRegressorTests : IDisposable
     public void Saved_and_loaded_model_predicts_identically_and_its_card_describes_it()
     {
         string path = ModelPath();
-        GbdtRegressor trained = Train(Electrons.Config(path, trees: 50), path);
+        GbdtRegressor trained = Electrons.Train(Electrons.Config(path, trees: 50), path);
         using EventBatch a = Electrons.Gun(300, seed: 15);
         using EventBatch b = a.Clone();
         trained.Predict(a);
@@ -202,7 +182,7 @@ public sealed class GbdtRegressorTests : IDisposable
             Method = SearchMethod.Random, Trials = 3,
             Ranges = new SearchRanges { Leaves = [4, 24], LearningRate = [0.05, 0.3] },
         };
-        Train(config, ModelPath("random.zip"));
+        Electrons.Train(config, ModelPath("random.zip"));
         string[] random = File.ReadAllLines(Path.Combine(_directory, "random.search.csv"));
         Assert.Equal(1 + 3, random.Length);
         double best = random.Skip(1).Min(line => double.Parse(line.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture));
@@ -214,7 +194,7 @@ public sealed class GbdtRegressorTests : IDisposable
         config.Model = ModelPath("halving.zip");
         config.Search.Method = SearchMethod.SuccessiveHalving;
         config.Search.Trials = 4;
-        Train(config, ModelPath("halving.zip"));
+        Electrons.Train(config, ModelPath("halving.zip"));
         string[] halving = File.ReadAllLines(Path.Combine(_directory, "halving.search.csv"));
         // 4 draws with 4 trees, the best 2 with 8, the best with all 16.
         Assert.Equal(1 + 4 + 2 + 1, halving.Length);
@@ -226,13 +206,13 @@ public sealed class GbdtRegressorTests : IDisposable
     {
         GbdtConfig config = Electrons.Config();
         config.Features = ["Electron_r9", "Electron_sieiee"];
-        var error = Assert.Throws<ConfigValueException>(() => Train(config));
+        var error = Assert.Throws<ConfigValueException>(() => Electrons.Train(config));
         Assert.Equal("features", error.Key);
         Assert.Contains("'Electron_sieiee'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Electron_sieie", error.Message.Replace("'Electron_sieiee'", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
         string path = ModelPath();
-        Train(Electrons.Config(path, trees: 5), path);
+        Electrons.Train(Electrons.Config(path, trees: 5), path);
         using EventBatch test = Electrons.Gun(50, seed: 16);
         test.RemoveColumn("Electron_hoe");
         var missing = Assert.Throws<ConfigValueException>(() => new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply)).Predict(test));
@@ -244,7 +224,7 @@ public sealed class GbdtRegressorTests : IDisposable
     public void NaN_features_stop_with_the_entry_and_column_unless_replaced()
     {
         string path = ModelPath();
-        Train(Electrons.Config(path, trees: 5), path);
+        Electrons.Train(Electrons.Config(path, trees: 5), path);
         using EventBatch test = Electrons.Gun(50, seed: 17);
         test.GetColumn<float>("Electron_sieie").Values[7] = float.NaN;
         var regressor = new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply));
@@ -255,7 +235,7 @@ public sealed class GbdtRegressorTests : IDisposable
 
         GbdtConfig replacing = Electrons.Config(ModelPath("replace.zip"), trees: 5);
         replacing.Nan = NanPolicy.Replace;
-        Train(replacing, ModelPath("replace.zip"));
+        Electrons.Train(replacing, ModelPath("replace.zip"));
         var tolerant = new GbdtRegressor(new GbdtConfig { Model = ModelPath("replace.zip") }, new TestRunContext(RunMode.Apply));
         tolerant.Predict(test);
         Assert.True(float.IsFinite(test.GetColumn<float>("Electron_energyCalib").Values[7]));
@@ -270,7 +250,7 @@ public sealed class GbdtRegressorTests : IDisposable
         Assert.Contains("no such model file", missing.Message, StringComparison.Ordinal);
 
         string path = ModelPath();
-        Train(Electrons.Config(path, trees: 5), path);
+        Electrons.Train(Electrons.Config(path, trees: 5), path);
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var truncated = Assert.Throws<InputDataException>(() => new GbdtRegressor(new GbdtConfig { Model = path }, new TestRunContext(RunMode.Apply)));

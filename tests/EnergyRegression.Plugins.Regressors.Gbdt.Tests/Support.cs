@@ -1,4 +1,5 @@
 using EnergyRegression.Data;
+using EnergyRegression.Models;
 using EnergyRegression.Plugins.Simulation;
 using EnergyRegression.Running;
 
@@ -23,6 +24,32 @@ internal static class Electrons
         config.Validate();
         using var reader = new SimulateReader(config);
         return reader.ReadBatches(events, CancellationToken.None).Single();
+    }
+
+    /// <summary>Validation electrons of <see cref="Train"/>: <see cref="Gun"/> with these events and seed.</summary>
+    public const int ValidationEvents = 1000;
+
+    /// <summary>Seed of the validation electrons of <see cref="Train"/>.</summary>
+    public const int ValidationSeed = 12;
+
+    private static readonly Provenance Provenance = new()
+    {
+        ToolVersion = "test", ConfigPath = "test.yaml", ConfigText = "", ConfigSha256 = new string('0', 64), Seed = 42, InputFiles = [],
+        StartedUtc = DateTimeOffset.UnixEpoch,
+    };
+
+    /// <summary>Trains on gun electrons (validation: 1,000, seed 12) and saves the model; <paramref name="context"/> records the log.</summary>
+    public static GbdtRegressor Train(GbdtConfig config, string? save = null, int seed = 42, int events = 3000, TestRunContext? context = null)
+    {
+        using EventBatch training = Gun(events, seed: 11);
+        using EventBatch validation = Gun(ValidationEvents, ValidationSeed);
+        var regressor = new GbdtRegressor(config, context ?? new TestRunContext(RunMode.Train, seed));
+        regressor.Train(new TrainingData([training], [validation]), context ?? new TestRunContext(RunMode.Train, seed));
+        if (save is not null)
+        {
+            regressor.SaveModel(save, Provenance);
+        }
+        return regressor;
     }
 
     public static GbdtConfig Config(string? model = null, int trees = 100) => new()

@@ -76,6 +76,43 @@ public sealed class TreeEvaluatorTests
         Assert.Equal([(float)(0.1 + 0.1 + 0.1), (float)(0.2 + 0.2 + 0.2)], y);
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Accumulating_one_tree_at_a_time_ends_at_the_prediction_bit_for_bit(string pathName)
+    {
+        // What the learning curves rely on: the running sums after tree k are the ensemble cut to k trees, and after
+        // the last tree they round to exactly what Predict gives.
+        var path = Enum.Parse<EnsembleEvaluator.Width>(pathName);
+        var random = new Random(4);
+        foreach (int depth in new[] { 0, 2, 6, 7 })
+        {
+            CompleteTreeEnsemble trees = RandomEnsemble(random, depth, treeCount: 13, features: 9);
+            int rows = 150;
+            float[] x = RandomRows(random, rows, 9);
+            double[] sums = new double[rows];
+            for (int k = 1; k <= trees.TreeCount; k++)
+            {
+                EnsembleEvaluator.Accumulate(trees.Slice(k - 1, 1), x, sums, path);
+                float[] cut = new float[rows];
+                EnsembleEvaluator.Predict(trees.Slice(0, k), x, cut, EnsembleEvaluator.Width.Scalar);
+                Assert.Equal(cut, sums.Select(s => (float)s).ToArray());
+            }
+            float[] full = new float[rows];
+            EnsembleEvaluator.Predict(trees, x, full, path);
+            Assert.Equal(full, sums.Select(s => (float)s).ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_slice_outside_the_ensemble_is_refused()
+    {
+        CompleteTreeEnsemble trees = RandomEnsemble(new Random(5), depth: 3, treeCount: 4, features: 2);
+        Assert.Equal(4, trees.Slice(0, 4).TreeCount);
+        Assert.Equal(0, trees.Slice(4, 0).TreeCount);
+        Assert.Throws<ArgumentOutOfRangeException>(() => trees.Slice(3, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => trees.Slice(-1, 1));
+    }
+
     [Fact]
     public void Trees_deeper_than_the_layout_are_refused()
     {

@@ -68,6 +68,21 @@ internal sealed class CompleteTreeEnsemble
     /// <summary>The 2^Depth leaf values of every tree (plus padding at the end, for vector loads).</summary>
     public double[] Leaves { get; }
 
+    /// <summary>
+    /// Trees <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 as an ensemble of their
+    /// own, with the same depth and features (learning curves evaluate the trees one at a time).
+    /// </summary>
+    public CompleteTreeEnsemble Slice(int first, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, TreeCount, nameof(count));
+        int nodes = NodesPerTree(Depth);
+        int leaves = 1 << Depth;
+        return new CompleteTreeEnsemble(Depth, FeatureCount, Features.AsSpan(first * nodes, count * nodes).ToArray(),
+            Thresholds.AsSpan(first * nodes, count * nodes).ToArray(), Leaves.AsSpan(first * leaves, count * leaves).ToArray());
+    }
+
     /// <summary>Internal nodes of a complete tree of <paramref name="depth"/> levels.</summary>
     public static int NodesPerTree(int depth) => (1 << depth) - 1;
 

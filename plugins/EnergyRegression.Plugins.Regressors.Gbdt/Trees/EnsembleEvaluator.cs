@@ -77,6 +77,39 @@ internal static class EnsembleEvaluator
         }
     }
 
+    /// <summary>
+    /// Adds the ensemble's leaf values, tree after tree, to the running sums of the rows of <paramref name="features"/>,
+    /// in double and without rounding. Starting from zero and accumulating an ensemble's trees in order, one slice
+    /// after another (<see cref="CompleteTreeEnsemble.Slice"/>), performs the additions <see cref="Predict(CompleteTreeEnsemble, ReadOnlySpan{float}, Span{float}, Width)"/>
+    /// performs: the sums rounded to float are its predictions, bit for bit.
+    /// </summary>
+    public static void Accumulate(CompleteTreeEnsemble ensemble, ReadOnlySpan<float> features, Span<double> sums, Width path)
+    {
+        if (path > Best)
+        {
+            throw new PlatformNotSupportedException($"{path} is not supported on this machine");
+        }
+        int width = ensemble.FeatureCount;
+        int rows = sums.Length;
+        if (features.Length < rows * width)
+        {
+            throw new ArgumentException($"{features.Length} feature values for {rows} rows × {width}", nameof(features));
+        }
+        for (int start = 0; start < rows; start += Block)
+        {
+            int count = Math.Min(Block, rows - start);
+            ReadOnlySpan<float> block = features.Slice(start * width, count * width);
+            Span<double> sum = sums.Slice(start, count);
+            int done = path switch
+            {
+                Width.Avx512 => Avx512Block(ensemble, block, sum),
+                Width.Avx2 => Avx2Block(ensemble, block, sum),
+                _ => 0,
+            };
+            ScalarBlock(ensemble, block, sum, done);
+        }
+    }
+
     /// <summary>The scalar path, also the reference: rows <paramref name="firstRow"/>… of the block.</summary>
     public static void ScalarBlock(CompleteTreeEnsemble ensemble, ReadOnlySpan<float> block, Span<double> sum, int firstRow = 0)
     {
