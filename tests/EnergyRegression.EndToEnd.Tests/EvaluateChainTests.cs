@@ -22,10 +22,10 @@ public sealed class EvaluateChainTests
         Tool.Result untrained = Tool.Run(work.Path, "evaluate", Config, "--max-events", "3000", "--quiet");
         Assert.Equal(4, untrained.ExitCode);
         Assert.Contains("out/zee-evaluate/bdt.zip", untrained.Stderr, StringComparison.Ordinal);
-        // Learning curves beside a model (as the torch regressor draws them) are copied into the report.
-        Tool.Result single = Tool.Run(work.Path, "evaluate", Config, "--max-events", "3000", "--quiet", "--models", "a.zip", "--report", "single");
-        Assert.True(single.ExitCode == 0, single.ToString());
-        File.Copy(work.File("single/response.png"), work.File("b.curves.png"));
+        // The learning curves the gbdt regressor draws beside each model are copied into the report; a model without
+        // them (removed here) gets none.
+        Assert.True(File.Exists(work.File("a.curves.png")) && File.Exists(work.File("b.curves.png")));
+        File.Delete(work.File("a.curves.png"));
 
         Tool.Result evaluate = Tool.Run(work.Path, "evaluate", Config, "--max-events", "3000", "--quiet",
             "--models", "a.zip,b.zip", "--report", "report");

@@ -68,14 +68,15 @@ internal static class EvaluateCommand
     }
 
     /// <summary>Collects, measures, writes the report and prints the comparison (also <c>energyreg train --evaluate</c>).</summary>
-    public static async Task EvaluateAsync(ConsoleOutput console, string chainPath, EvaluateOptions options, string? reportDirectory,
-        CancellationToken cancellation)
+    public static async Task<(EvaluationResults Results, ReportWriter.Report Report)> EvaluateAsync(ConsoleOutput console, string chainPath,
+        EvaluateOptions options, string? reportDirectory, CancellationToken cancellation)
     {
         EvaluationData data = await new ChainEvaluator(console, console).CollectAsync(chainPath, options, cancellation);
         var results = EvaluationResults.Compute(data, console.Info);
         string directory = reportDirectory ?? Path.Combine("out", "evaluate", ReportPlots.Slug(data.ChainName));
         var written = ReportWriter.Write(results, directory);
         PrintSummary(results, written);
+        return (results, written);
     }
 
     private static void PrintSummary(EvaluationResults results, ReportWriter.Report report)

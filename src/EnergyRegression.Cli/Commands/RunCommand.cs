@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EnergyRegression.Cli.Output;
+using EnergyRegression.Core.Configuration;
 using EnergyRegression.Core.Running;
 
 namespace EnergyRegression.Cli.Commands;
@@ -9,13 +10,13 @@ internal static class RunCommand
 {
     public static Command Create(Option<bool> verbose)
     {
-        var chain = new Argument<FileInfo>("chain") { Description = "The chain file (YAML)." };
+        var chain = new Argument<FileInfo>("chain") { Description = "The chain file (YAML), or a workflow file (steps: train, run, evaluate chain files)." };
         var threads = new Option<int?>("--threads", "-j") { Description = "Worker threads (overrides 'threads:')." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Events per batch (overrides 'batch_size:')." };
         var maxEvents = new Option<long?>("--max-events", "-n") { Description = "Stop after this many events (overrides 'max_events:')." };
         var seed = new Option<int?>("--seed") { Description = "Seed of all random streams (overrides 'seed:')." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Only warnings and errors; no progress." };
-        var command = new Command("run", "Run a chain: read, select, compute features, calibrate, write.")
+        var command = new Command("run", "Run a chain: read, select, compute features, calibrate, write. A workflow file runs its steps in order.")
         {
             chain, threads, batchSize, maxEvents, seed, quiet,
         };
@@ -33,6 +34,11 @@ internal static class RunCommand
                     Seed = parse.GetValue(seed),
                 };
                 string path = parse.GetValue(chain)!.ToString();
+                if (WorkflowFile.TryLoad(path) is { } workflow)
+                {
+                    await WorkflowRunner.RunAsync(output, path, workflow, overrides, cancellation);
+                    return ExitCodes.Success;
+                }
                 RunSummary summary = await new ChainRunner(output, output).RunAsync(path, overrides, cancellation);
                 Summary.Print(summary);
                 return ExitCodes.Success;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EnergyRegression.Cli.Output;
+using EnergyRegression.Core.Configuration;
 using EnergyRegression.Core.Running;
 
 namespace EnergyRegression.Cli.Commands;
@@ -9,7 +10,7 @@ internal static class ValidateCommand
 {
     public static Command Create(Option<bool> verbose)
     {
-        var chain = new Argument<FileInfo>("chain") { Description = "The chain file (YAML)." };
+        var chain = new Argument<FileInfo>("chain") { Description = "The chain file (YAML), or a workflow file." };
         var train = new Option<bool>("--train") { Description = "Check it as 'energyreg train' builds it: the model to train need not exist yet." };
         var command = new Command("validate",
             "Check a chain without running it: YAML syntax, plugin types, every key and value, plugin start-up.")
@@ -22,8 +23,29 @@ internal static class ValidateCommand
             var output = new ConsoleOutput(isVerbose, quiet: false);
             try
             {
-                new ChainRunner(output, output).Validate(parse.GetValue(chain)!.ToString(),
-                    parse.GetValue(train) ? EnergyRegression.Running.RunMode.Train : EnergyRegression.Running.RunMode.Apply);
+                string path = parse.GetValue(chain)!.ToString();
+                var runner = new ChainRunner(output, output);
+                if (WorkflowFile.TryLoad(path) is { } workflow)
+                {
+                    // A workflow's later steps read what earlier ones write (a model, a file): only the train steps can be
+                    // built now; the others are checked as far as their YAML and top-level keys.
+                    foreach (WorkflowStep step in workflow.Steps)
+                    {
+                        string stepChain = WorkflowFile.ChainPath(path, step);
+                        if (step.Command == "train")
+                        {
+                            runner.Validate(stepChain, EnergyRegression.Running.RunMode.Train);
+                        }
+                        else
+                        {
+                            ChainRunner.Load(stepChain);
+                            output.Info($"{stepChain}: readable chain ({step.Command} step; its plugins start when the workflow runs)");
+                        }
+                    }
+                    output.Info($"{path}: valid workflow '{workflow.Name}' of {workflow.Steps.Length} step(s)");
+                    return ExitCodes.Success;
+                }
+                runner.Validate(path, parse.GetValue(train) ? EnergyRegression.Running.RunMode.Train : EnergyRegression.Running.RunMode.Apply);
                 return ExitCodes.Success;
             }
             catch (Exception e)
