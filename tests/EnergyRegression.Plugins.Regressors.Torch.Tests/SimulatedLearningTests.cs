@@ -4,11 +4,11 @@ using Xunit.Abstractions;
 namespace EnergyRegression.Plugins.Regressors.Torch.Tests;
 
 /// <summary>
-/// The seeds' study (../shared/PHYSICS.md, seed 1) in small: on simulated particle-gun electrons with pile-up, the
-/// linear regression on the window and the CNN both beat the a·ΣE + b baseline clearly on validation RMSE of E/100 GeV.
-/// Measured here (2026-11-25): baseline 0.0247, linear 0.0107, CNN 0.0132 after 500 steps. On this simulation, where
-/// pile-up adds energy crystal by crystal, well-converged per-crystal weights are as good as the CNN at a CI budget;
-/// the seeds' CNN-first ordering needs their full budget (configs/train-seed-cnn.yaml), so it is not asserted here.
+/// The seeds' study (../shared/PHYSICS.md, seed 1) in small: on simulated particle-gun electrons with pile-up, the CNN
+/// beats the linear regression on the window, which beats the a·ΣE + b baseline, on validation RMSE of E/100 GeV.
+/// Measured here (2026-11-25, ⟨μ⟩ = 60, 3,200 + 800 events): baseline 0.0247, linear 0.0094 (converged), the seeds'
+/// CNN 0.0075 after the seeds' 2,000 steps (0.0132 after 500: the CNN needs the seeds' budget to pass the linear
+/// model; the seeds' smaller 8/16-channel CNN reached 0.0088).
 /// </summary>
 [Collection(TorchCollection.Name)]
 public sealed class SimulatedLearningTests(ITestOutputHelper output)
@@ -29,7 +29,7 @@ public sealed class SimulatedLearningTests(ITestOutputHelper output)
     };
 
     [Fact]
-    public void Linear_and_cnn_beat_the_baseline_on_simulated_electrons()
+    public void Cnn_beats_linear_beats_the_baseline_on_simulated_electrons()
     {
         // The seeds' gun (e+ 20–100 GeV at η = 0, φ = π/2), 3,200 training events as theirs, 800 for validation. In the
         // clean sample ΣE of the window is within 1% of E and the baseline is hard to beat; pile-up ⟨μ⟩ = 60 adds energy
@@ -43,12 +43,13 @@ public sealed class SimulatedLearningTests(ITestOutputHelper output)
             output.WriteLine($"{config.Network.Kind}: validation RMSE {rmse:F4} (E/100 GeV), {r.Model!.Network.ParameterCount} parameters");
             return rmse;
         }
-        // The two small models take large batches and rate, so that 600 steps reach their optimum; the CNN the seeds'
-        // batch 32 and rate 0.001 for 500 steps (the seeds: 2,000).
+        // The two small models take large batches and rate, so that 600 steps reach their optimum (the linear model at the
+        // seeds' rate and batch is still far from it after 2,000 steps); the CNN the seeds' batch 32, rate 0.001 and 2,000 steps.
         double baseline = Rmse(Seed(NetworkKind.Baseline, 6, 100, 256, 0.03));
         double linear = Rmse(Seed(NetworkKind.Linear, 6, 100, 256, 0.03));
-        double cnn = Rmse(Seed(NetworkKind.Cnn, 5, 100));
-        Assert.True(linear < 0.7 * baseline && cnn < 0.7 * baseline, $"RMSE cnn {cnn:F4}, linear {linear:F4}, baseline {baseline:F4}");
+        double cnn = Rmse(Seed(NetworkKind.Cnn, 20, 100));
+        Assert.True(linear < 0.7 * baseline, $"RMSE linear {linear:F4}, baseline {baseline:F4}");
+        Assert.True(cnn < 0.95 * linear, $"RMSE cnn {cnn:F4}, linear {linear:F4}");
     }
 
     [Fact]
