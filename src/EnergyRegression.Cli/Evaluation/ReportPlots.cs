@@ -159,30 +159,15 @@ internal static class ReportPlots
             fit.Entries * width * (fit.Density(low + i * width) + 4 * fit.Density(centres[i]) + fit.Density(low + (i + 1) * width)) / 6)];
         double[] pulls = [.. counts.Select((c, b) => expected[b] > 0 ? (c - expected[b]) / Math.Sqrt(expected[b]) : 0)];
 
-        var multiplot = new Multiplot();
-        multiplot.AddPlots(2);
-        Plot top = multiplot.GetPlot(0);
-        Plot bottom = multiplot.GetPlot(1);
-        top.Add.ErrorBar(centres, counts, [.. counts.Select(c => Math.Sqrt(Math.Max(c, 1)))]).Color = Colors.Black;
-        var points = top.Add.ScatterPoints(centres, counts);
-        points.Color = Colors.Black;
-        points.LegendText = $"{energy.Label}: {fit.Entries:N0} objects";
-        var model = top.Add.ScatterLine(fine, curve);
-        model.Color = Colors.Red;
-        model.LineWidth = 2;
-        model.LegendText = $"double-sided CB: μ = {fit.Mu.Value:0.0000} ± {fit.Mu.Error:0.0000}, σ = {fit.Sigma.Value:0.0000} ± {fit.Sigma.Error:0.0000}";
-        top.Title($"Response fit, {energy.Label}");
-        top.YLabel($"objects / {width:0.####}");
-        top.ShowLegend();
-        var pullPoints = bottom.Add.ScatterPoints(centres, pulls);
-        pullPoints.Color = Colors.Black;
-        bottom.Add.HorizontalLine(0).Color = Colors.Red;
-        bottom.XLabel("E / E_true");
-        bottom.YLabel("pull");
-        bottom.Axes.SetLimitsX(low, high);
-        top.Axes.SetLimitsX(low, high);
         string file = $"response-fit-{Slug(energy.Label)}.png";
-        multiplot.SavePng(Path.Combine(directory, file), Width, Height + 200);
+        SaveFitWithPulls(new FitPanels(centres, counts, fine, curve, pulls, (low, high))
+        {
+            DataLegend = $"{energy.Label}: {fit.Entries:N0} objects",
+            FitLegend = $"double-sided CB: μ = {fit.Mu.Value:0.0000} ± {fit.Mu.Error:0.0000}, σ = {fit.Sigma.Value:0.0000} ± {fit.Sigma.Error:0.0000}",
+            Title = $"Response fit, {energy.Label}",
+            XLabel = "E / E_true",
+            YLabel = $"objects / {width:0.####}",
+        }, Path.Combine(directory, file));
         return new Figure(file, $"E/E_true of '{energy.Label}' with its unbinned double-sided Crystal Ball fit ({fit.Status}) and pulls (data − fit)/√fit.");
     }
 
@@ -216,39 +201,59 @@ internal static class ReportPlots
         double[] edges = fit.BinEdges;
         double width = edges[1] - edges[0];
         double[] centres = [.. Enumerable.Range(0, fit.Counts.Length).Select(b => (edges[b] + edges[b + 1]) / 2)];
-        double[] errors = [.. fit.Counts.Select(c => Math.Sqrt(Math.Max(c, 1)))];
         double[] pulls = [.. fit.Counts.Select((c, b) => fit.Expected[b] > 0 ? (c - fit.Expected[b]) / Math.Sqrt(fit.Expected[b]) : 0)];
 
         var options = new ZPeakFitOptions { Low = edges[0], High = edges[^1], Mass = fit.Parameters[4].Value, Width = fit.Parameters[5].Value };
         double[] fine = [.. Enumerable.Range(0, 401).Select(i => edges[0] + (edges[^1] - edges[0]) * i / 400)];
         double[] curve = [.. ZPeakFit.Density(options, fit.Mu.Value, fit.SigmaCB.Value, fit.Alpha.Value, fit.N.Value, fine).Select(d => d * fit.Entries * width)];
 
+        string file = $"zpeak-{Slug(energy.Label)}.png";
+        SaveFitWithPulls(new FitPanels(centres, fit.Counts, fine, curve, pulls, (edges[0], edges[^1]))
+        {
+            DataLegend = $"{energy.Label}: {fit.Entries:N0} pairs",
+            FitLegend = $"BW ⊗ CB: σ_CB = {fit.SigmaCB.Value:0.000} ± {fit.SigmaCB.Error:0.000} GeV, μ = {fit.Mu.Value:0.000} GeV, χ²/ndf = {fit.ChiSquare:0.0}/{fit.DegreesOfFreedom}",
+            Title = $"Z peak, {energy.Label}",
+            XLabel = "m_ee [GeV]",
+            YLabel = $"pairs / {width:0.##} GeV",
+        }, Path.Combine(directory, file));
+        return new Figure(file, $"Z peak of the pair mass with the '{energy.Label}' energies: data, Breit-Wigner ⊗ Crystal Ball fit ({fit.Method.ToString().ToLowerInvariant()} likelihood) and pulls (data − fit)/√fit.");
+    }
+
+    /// <summary>A histogram with its fitted curve above and the pulls below.</summary>
+    private sealed record FitPanels(double[] Centres, double[] Counts, double[] CurveX, double[] CurveY, double[] Pulls, (double Low, double High) Range)
+    {
+        public required string DataLegend { get; init; }
+        public required string FitLegend { get; init; }
+        public required string Title { get; init; }
+        public required string XLabel { get; init; }
+        public required string YLabel { get; init; }
+    }
+
+    private static void SaveFitWithPulls(FitPanels p, string path)
+    {
         var multiplot = new Multiplot();
         multiplot.AddPlots(2);
         Plot top = multiplot.GetPlot(0);
         Plot bottom = multiplot.GetPlot(1);
-        var data = top.Add.ErrorBar(centres, fit.Counts, errors);
-        data.Color = Colors.Black;
-        var points = top.Add.ScatterPoints(centres, fit.Counts);
+        top.Add.ErrorBar(p.Centres, p.Counts, [.. p.Counts.Select(c => Math.Sqrt(Math.Max(c, 1)))]).Color = Colors.Black;
+        var points = top.Add.ScatterPoints(p.Centres, p.Counts);
         points.Color = Colors.Black;
-        points.LegendText = $"{energy.Label}: {fit.Entries:N0} pairs";
-        var model = top.Add.ScatterLine(fine, curve);
+        points.LegendText = p.DataLegend;
+        var model = top.Add.ScatterLine(p.CurveX, p.CurveY);
         model.Color = Colors.Red;
         model.LineWidth = 2;
-        model.LegendText = $"BW ⊗ CB: σ_CB = {fit.SigmaCB.Value:0.000} ± {fit.SigmaCB.Error:0.000} GeV, μ = {fit.Mu.Value:0.000} GeV, χ²/ndf = {fit.ChiSquare:0.0}/{fit.DegreesOfFreedom}";
-        top.Title($"Z peak, {energy.Label}");
-        top.YLabel($"pairs / {width:0.##} GeV");
+        model.LegendText = p.FitLegend;
+        top.Title(p.Title);
+        top.YLabel(p.YLabel);
         top.ShowLegend();
-        var pullPoints = bottom.Add.ScatterPoints(centres, pulls);
+        var pullPoints = bottom.Add.ScatterPoints(p.Centres, p.Pulls);
         pullPoints.Color = Colors.Black;
         bottom.Add.HorizontalLine(0).Color = Colors.Red;
-        bottom.XLabel("m_ee [GeV]");
+        bottom.XLabel(p.XLabel);
         bottom.YLabel("pull");
-        bottom.Axes.SetLimitsX(edges[0], edges[^1]);
-        top.Axes.SetLimitsX(edges[0], edges[^1]);
-        string file = $"zpeak-{Slug(energy.Label)}.png";
-        multiplot.SavePng(Path.Combine(directory, file), Width, Height + 200);
-        return new Figure(file, $"Z peak of the pair mass with the '{energy.Label}' energies: data, Breit-Wigner ⊗ Crystal Ball fit ({fit.Method.ToString().ToLowerInvariant()} likelihood) and pulls (data − fit)/√fit.");
+        bottom.Axes.SetLimitsX(p.Range.Low, p.Range.High);
+        top.Axes.SetLimitsX(p.Range.Low, p.Range.High);
+        multiplot.SavePng(path, Width, Height + 200);
     }
 
     private static Figure Save(Plot plot, string directory, string file, string caption)
