@@ -27,19 +27,20 @@ internal static class ValidateCommand
                 var runner = new ChainRunner(output, output);
                 if (WorkflowFile.TryLoad(path) is { } workflow)
                 {
-                    // A workflow's later steps read what earlier ones write (a model, a file): only the train steps can be
+                    // A workflow's later steps read what earlier ones write (a model, a file): only the first step can be
                     // built now; the others are checked as far as their YAML and top-level keys.
-                    foreach (WorkflowStep step in workflow.Steps)
+                    for (int i = 0; i < workflow.Steps.Length; i++)
                     {
+                        WorkflowStep step = workflow.Steps[i];
                         string stepChain = WorkflowFile.ChainPath(path, step);
-                        if (step.Command == "train")
+                        if (i == 0)
                         {
-                            runner.Validate(stepChain, EnergyRegression.Running.RunMode.Train);
+                            runner.Validate(stepChain, step.Command == "train" ? EnergyRegression.Running.RunMode.Train : EnergyRegression.Running.RunMode.Apply);
                         }
                         else
                         {
                             ChainRunner.Load(stepChain);
-                            output.Info($"{stepChain}: readable chain ({step.Command} step; its plugins start when the workflow runs)");
+                            output.Info($"{stepChain}: readable chain ({step.Command} step; its plugins start when the earlier steps have run)");
                         }
                     }
                     output.Info($"{path}: valid workflow '{workflow.Name}' of {workflow.Steps.Length} step(s)");
