@@ -98,14 +98,18 @@ else
     if ! command -v npm >/dev/null; then
         log "node $node_version has no npm: install npm (apt-get install npm, or node's own distribution)"; exit 1
     fi
-    oracle_dir="$repo/tests/oracles/jsroot"
-    if [ ! -f "$oracle_dir/node_modules/jsroot/package.json" ] \
-            || [ "$oracle_dir/package-lock.json" -nt "$oracle_dir/node_modules/.package-lock.json" ]; then
-        log "installing the JSROOT test oracle (npm ci in tests/oracles/jsroot, node $node_version)"
-        (cd "$oracle_dir" && npm ci --ignore-scripts --omit=optional --no-audit --no-fund --loglevel=error >&2)
-    else
-        log "JSROOT test oracle: installed (node $node_version)"
-    fi
+    # tests/oracles/jsonschema: Ajv (JSON Schema 2020-12) and yaml, pinned the same way, check the chain files against
+    # the schema `energyreg schema` generates.
+    for oracle in jsroot:jsroot jsonschema:ajv; do
+        oracle_dir="$repo/tests/oracles/${oracle%%:*}"
+        if [ ! -f "$oracle_dir/node_modules/${oracle#*:}/package.json" ] \
+                || [ "$oracle_dir/package-lock.json" -nt "$oracle_dir/node_modules/.package-lock.json" ]; then
+            log "installing the ${oracle%%:*} test oracle (npm ci in tests/oracles/${oracle%%:*}, node $node_version)"
+            (cd "$oracle_dir" && npm ci --ignore-scripts --omit=optional --no-audit --no-fund --loglevel=error >&2)
+        else
+            log "${oracle%%:*} test oracle: installed (node $node_version)"
+        fi
+    done
 fi
 
 # --- .NET SDK ------------------------------------------------------------------------------------

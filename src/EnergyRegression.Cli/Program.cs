@@ -15,6 +15,7 @@ var root = new RootCommand("energyreg — calibrate electron and photon energies
     SimulateCommand.Create(verbose),
     ValidateCommand.Create(verbose),
     PluginsCommand.Create(verbose),
+    SchemaCommand.Create(verbose),
     InspectCommand.Create(verbose),
     DumpCommand.Create(verbose),
 };

@@ -27,12 +27,15 @@ public sealed class ChainDefinition : PluginConfig
     public string[] Plugins { get; set; } = [];
 
     [Description("Where events come from: `type:` a reader plugin, `with:` its keys.")]
+    [PluginStep(PluginKind.Reader)]
     public required StepDefinition Reader { get; set; }
 
     [Description("Selections, features and regressors, run in order on every batch.")]
+    [PluginStep(PluginKind.Selection, PluginKind.Feature, PluginKind.Regressor)]
     public StepDefinition[] Stages { get; set; } = [];
 
     [Description("Where the events go: `type:` a writer plugin, `with:` its keys. Optional.")]
+    [PluginStep(PluginKind.Writer)]
     public StepDefinition? Writer { get; set; }
 
     [Description("How `energyreg train` splits the events and which regressor it trains (docs/training.md).")]
