@@ -114,6 +114,8 @@ public sealed class PluginLoader
     {
         if (!_loaded.TryGetValue(path, out Assembly? assembly))
         {
+            // Before loading: a plugin built against another Abstractions would otherwise fail later, obscurely.
+            PluginCompatibility.Check(path);
             try
             {
                 var loader = McMaster.NETCore.Plugins.PluginLoader.CreateFromAssemblyFile(
