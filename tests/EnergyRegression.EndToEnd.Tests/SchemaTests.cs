@@ -90,16 +90,16 @@ public sealed class SchemaTests
     {
         using var work = new TempDirectory();
         using var schema = JsonDocument.Parse(Generate(work.Path));
-        JsonElement defs = schema.RootElement.GetProperty("$defs");
+        JsonElement defs = schema.RootElement.GetProperty("definitions");
 
-        Assert.Equal("https://json-schema.org/draft/2020-12/schema", schema.RootElement.GetProperty("$schema").GetString());
+        Assert.Equal("http://json-schema.org/draft-07/schema#", schema.RootElement.GetProperty("$schema").GetString());
         JsonElement gbdt = defs.GetProperty("regressor.gbdt").GetProperty("properties");
         Assert.Equal(300, gbdt.GetProperty("trees").GetProperty("default").GetInt32());
-        Assert.Equal("#/$defs/GbdtSearch", gbdt.GetProperty("search").GetProperty("$ref").GetString());
+        Assert.Equal("#/definitions/GbdtSearch", gbdt.GetProperty("search").GetProperty("allOf")[0].GetProperty("$ref").GetString());
         JsonElement search = defs.GetProperty("GbdtSearch").GetProperty("properties");
         Assert.Equal(["none", "random", "successive_halving"],
             search.GetProperty("method").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal("#/$defs/SearchRanges", search.GetProperty("ranges").GetProperty("$ref").GetString());
+        Assert.Equal("#/definitions/SearchRanges", search.GetProperty("ranges").GetProperty("allOf")[0].GetProperty("$ref").GetString());
         Assert.Equal("integer", defs.GetProperty("SearchRanges").GetProperty("properties").GetProperty("leaves")
             .GetProperty("anyOf")[0].GetProperty("items").GetProperty("type").GetString());
 
@@ -107,8 +107,8 @@ public sealed class SchemaTests
         Assert.Equal(["collection"], torch.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         foreach (string section in new[] { "network", "target", "loss", "training" })
         {
-            string reference = torch.GetProperty("properties").GetProperty(section).GetProperty("$ref").GetString()!;
-            Assert.True(defs.TryGetProperty(reference["#/$defs/".Length..], out JsonElement nested), reference);
+            string reference = torch.GetProperty("properties").GetProperty(section).GetProperty("allOf")[0].GetProperty("$ref").GetString()!;
+            Assert.True(defs.TryGetProperty(reference["#/definitions/".Length..], out JsonElement nested), reference);
             Assert.False(nested.GetProperty("additionalProperties").GetBoolean());
         }
         Assert.Equal(["expression"], defs.GetProperty("selection.filter").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
@@ -121,7 +121,7 @@ public sealed class SchemaTests
     {
         using var work = new TempDirectory();
         using var schema = JsonDocument.Parse(Generate(work.Path, "--plugin-path", Tool.ExamplePluginDir));
-        JsonElement scale = schema.RootElement.GetProperty("$defs").GetProperty("feature.energy-scale");
+        JsonElement scale = schema.RootElement.GetProperty("definitions").GetProperty("feature.energy-scale");
         Assert.Equal("Example plugin: residual energy scale in |eta| bins.", scale.GetProperty("description").GetString());
         Assert.Equal(["output"], scale.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal([0.0, 1.0, 1.4442, 1.566, 2.0, 2.5],

@@ -23,7 +23,7 @@ internal static class SchemaCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var command = new Command("schema",
-            $"Write the JSON Schema (draft 2020-12) of chain files to stdout, generated from the config classes of the plugins found "
+            $"Write the JSON Schema (draft-07) of chain files to stdout, generated from the config classes of the plugins found "
             + $"(built-in, {PluginLoader.PathVariable}, --plugin-path): energyreg schema > chain.schema.json")
         {
             markdown, paths,

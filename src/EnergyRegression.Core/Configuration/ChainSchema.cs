@@ -11,7 +11,7 @@ using EnergyRegression.Plugins;
 namespace EnergyRegression.Core.Configuration;
 
 /// <summary>
-/// The JSON Schema (draft 2020-12) of a chain file, generated from <see cref="ChainDefinition"/> and the config classes
+/// The JSON Schema (draft-07, what editors support: the YAML language server of VS Code) of a chain file, generated from <see cref="ChainDefinition"/> and the config classes
 /// of the plugins in a catalog, so editors can complete and check chains (<c>energyreg schema</c>, docs/plugins.md).
 /// It follows the binder's rules: snake_case keys, unknown keys rejected, <c>required</c> members required, enums by
 /// their snake_case names, a single value accepted where a list is expected, nullable keys accepting <c>null</c>; each
@@ -20,7 +20,7 @@ namespace EnergyRegression.Core.Configuration;
 public static class ChainSchema
 {
     /// <summary>The JSON Schema dialect of the generated schema.</summary>
-    public const string Dialect = "https://json-schema.org/draft/2020-12/schema";
+    public const string Dialect = "http://json-schema.org/draft-07/schema#";
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -34,7 +34,7 @@ public static class ChainSchema
     /// <summary>The schema as a JSON object.</summary>
     public static JsonObject Generate(PluginCatalog catalog) => new Builder(catalog).Chain();
 
-    /// <summary>The name of the <c>$defs</c> entry of a plugin's <c>with:</c> section: <c>reader.json</c>.</summary>
+    /// <summary>The name of the <c>definitions</c> entry of a plugin's <c>with:</c> section: <c>reader.json</c>.</summary>
     public static string DefinitionName(PluginDescriptor plugin) => $"{Naming.ToSnakeCase(plugin.Kind.ToString())}.{plugin.Name}";
 
     /// <summary>The plugins a step of these kinds may name, first kind first; a name in two kinds resolves to the first, as in the chain builder.</summary>
@@ -130,7 +130,7 @@ public static class ChainSchema
             {
                 root[key] = value?.DeepClone();
             }
-            root["$defs"] = _definitions;
+            root["definitions"] = _definitions;
             return root;
         }
 
@@ -146,11 +146,17 @@ public static class ChainSchema
                 JsonObject schema = property.GetCustomAttribute<PluginStepAttribute>() is { } step
                     ? Step(property.PropertyType, step.Kinds, nullable)
                     : Value(property.PropertyType, nullable);
+                JsonNode? value = key.Required || defaults is null ? null : DefaultValue(property.GetValue(defaults));
+                if (schema.ContainsKey("$ref") && (key.Description.Length > 0 || value is not null))
+                {
+                    // draft-07 ignores the siblings of $ref: the description and default go around it.
+                    schema = new JsonObject { ["allOf"] = new JsonArray(schema) };
+                }
                 if (key.Description.Length > 0)
                 {
                     schema["description"] = key.Description;
                 }
-                if (!key.Required && defaults is not null && DefaultValue(property.GetValue(defaults)) is { } value)
+                if (value is not null)
                 {
                     schema["default"] = value;
                 }
@@ -208,7 +214,7 @@ public static class ChainSchema
                     ["type"] = "string",
                     ["enum"] = new JsonArray(Enum.GetNames(type).Select(n => (JsonNode?)Naming.ToSnakeCase(n)).ToArray()),
                 },
-                _ when IsSection(type) => new JsonObject { ["$ref"] = "#/$defs/" + SectionName(type) },
+                _ when IsSection(type) => new JsonObject { ["$ref"] = "#/definitions/" + SectionName(type) },
                 _ => throw new NotSupportedException($"Config type {type} has no JSON Schema (the binder does not support it either)."),
             };
             return OrNull(schema, nullable);
@@ -257,7 +263,7 @@ public static class ChainSchema
                 _definitions[name] = null;
                 _definitions[name] = StepSection(kinds);
             }
-            var reference = new JsonObject { ["$ref"] = "#/$defs/" + name };
+            var reference = new JsonObject { ["$ref"] = "#/definitions/" + name };
             JsonObject schema = ConfigBinder.ListElementType(propertyType) is null
                 ? reference
                 : new JsonObject { ["type"] = "array", ["items"] = reference };
@@ -297,7 +303,7 @@ public static class ChainSchema
                         _definitions[definition] = described;
                     }
                     bool anyRequired = plugin.Keys.Any(k => k.Required);
-                    with = OrNull(new JsonObject { ["$ref"] = "#/$defs/" + definition }, nullable: !anyRequired);
+                    with = OrNull(new JsonObject { ["$ref"] = "#/definitions/" + definition }, nullable: !anyRequired);
                     if (anyRequired)
                     {
                         then["required"] = new JsonArray("with");

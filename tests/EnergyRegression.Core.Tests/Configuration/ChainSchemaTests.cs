@@ -13,7 +13,7 @@ public sealed class ChainSchemaTests
 {
     private static readonly JsonObject Schema = ChainSchema.Generate(TestPlugins.Catalog());
 
-    private static JsonObject Definition(string name) => (JsonObject)Schema["$defs"]![name]!;
+    private static JsonObject Definition(string name) => (JsonObject)Schema["definitions"]![name]!;
 
     private static string Property(string definition, string key) => Definition(definition)["properties"]![key]!.ToJsonString();
 
@@ -26,7 +26,7 @@ public sealed class ChainSchemaTests
     [InlineData("detector", """{"type":"string","enum":["barrel","endcap","forward_region"],"description":"Which region to read.","default":"barrel"}""")]
     [InlineData("branches", """{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"string"}],"default":["pt","eta"]}""")]
     [InlineData("weights", """{"type":"object","additionalProperties":{"type":"number"},"default":{}}""")]
-    [InlineData("window", """{"$ref":"#/$defs/CropWindow"}""")]
+    [InlineData("window", """{"$ref":"#/definitions/CropWindow"}""")]
     [InlineData("comment", """{"type":["string","null"]}""")]
     [InlineData("region", """{"type":["string","null"],"enum":["barrel","endcap","forward_region",null]}""")]
     [InlineData("n_jobs", """{"type":"integer","default":1}""")]
@@ -38,12 +38,16 @@ public sealed class ChainSchemaTests
     [Fact]
     public void A_plugin_section_lists_required_keys_and_rejects_unknown_ones()
     {
-        JsonObject reader = Definition("reader.test-reader");
-        Assert.Equal("A reader for configuration tests.", (string?)reader["description"]);
-        Assert.Equal("""["files"]""", reader["required"]!.ToJsonString());
-        Assert.False((bool)reader["additionalProperties"]!);
+        JsonObject section = Definition("reader.test-reader");
+        Assert.Equal("A reader for configuration tests.", (string?)section["description"]);
+        Assert.Equal("""["files"]""", section["required"]!.ToJsonString());
+        Assert.False((bool)section["additionalProperties"]!);
         Assert.Equal("""{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Crystals in eta.","default":5}""",
             Property("CropWindow", "eta"));
+        // draft-07 ignores the siblings of $ref: a described reference is wrapped in allOf.
+        JsonNode reader = Schema["properties"]!["reader"]!;
+        Assert.Equal("""[{"$ref":"#/definitions/step.reader"}]""", reader["allOf"]!.ToJsonString());
+        Assert.Equal("Where events come from: `type:` a reader plugin, `with:` its keys.", (string?)reader["description"]);
     }
 
     [Fact]
@@ -53,13 +57,13 @@ public sealed class ChainSchemaTests
         Assert.Equal("""["test-cut","test-feature"]""", stages["properties"]!["type"]!["enum"]!.ToJsonString());
         JsonArray cases = stages["allOf"]!.AsArray();
         Assert.Equal(
-            """{"if":{"properties":{"type":{"const":"test-cut"}},"required":["type"]},"then":{"required":["with"],"properties":{"with":{"$ref":"#/$defs/selection.test-cut"}}}}""",
+            """{"if":{"properties":{"type":{"const":"test-cut"}},"required":["type"]},"then":{"required":["with"],"properties":{"with":{"$ref":"#/definitions/selection.test-cut"}}}}""",
             cases[0]!.ToJsonString());
         Assert.Equal(
             """{"if":{"properties":{"type":{"const":"test-feature"}},"required":["type"]},"then":{"properties":{"with":{"type":["object","null"],"maxProperties":0}}}}""",
             cases[1]!.ToJsonString());
         Assert.Equal("""["test-generator","test-reader"]""", Definition("step.reader")["properties"]!["type"]!["enum"]!.ToJsonString());
-        Assert.Equal("""{"type":"array","items":{"$ref":"#/$defs/step.selection-feature-regressor"},"description":"Selections, features and regressors, run in order on every batch.","default":[]}""",
+        Assert.Equal("""{"type":"array","items":{"$ref":"#/definitions/step.selection-feature-regressor"},"description":"Selections, features and regressors, run in order on every batch.","default":[]}""",
             Schema["properties"]!["stages"]!.ToJsonString());
         Assert.Equal("""["reader"]""", Schema["required"]!.ToJsonString());
     }

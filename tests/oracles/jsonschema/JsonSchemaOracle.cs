@@ -1,4 +1,4 @@
-// Runs tests/oracles/jsonschema/validate.mjs (Ajv, JSON Schema draft 2020-12, and the yaml package) from .NET tests.
+// Runs tests/oracles/jsonschema/validate.mjs (Ajv, JSON Schema draft-07, and the yaml package) from .NET tests.
 // Test projects link this file:
 //
 //   <Compile Include="../oracles/jsonschema/JsonSchemaOracle.cs" Link="Oracles/JsonSchemaOracle.cs" />

@@ -1,11 +1,11 @@
-// Validates YAML files against a JSON Schema with Ajv (draft 2020-12), an implementation independent of energyreg.
+// Validates YAML files against a JSON Schema with Ajv (JSON Schema draft-07), an implementation independent of energyreg.
 //
 //   node validate.mjs SCHEMA.json FILE.yaml...
 //
 // Prints one JSON object per file on stdout: {"file": "...", "valid": true|false, "errors": [{"path", "keyword", "message"}]}.
 // Exit codes: 0 every file valid, 1 some file invalid (or not parseable YAML), 2 usage or an unusable schema.
 import { readFileSync } from "node:fs";
-import Ajv2020 from "ajv/dist/2020.js";
+import Ajv from "ajv";
 import YAML from "yaml";
 
 const [schemaPath, ...files] = process.argv.slice(2);
@@ -17,7 +17,7 @@ if (!schemaPath || files.length === 0) {
 let validate;
 try {
     // strict: unknown keywords, ignored "default"s and similar schema mistakes are errors, not silently skipped.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
+    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
     validate = ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")));
 } catch (e) {
     console.error(`schema ${schemaPath}: ${e.message}`);
