@@ -67,6 +67,8 @@ public sealed class SchemaTests
                 "/stages/0/with/search/ranges/leaves/1", "type", "needs an integer, got 'many'"),
             ("wrong-kind", reader + "writer: {type: filter}\n", "/writer/type", "enum", "'filter' is a selection plugin; writer needs a writer"),
             ("wrong-type", reader + "batch_size: lots\n", "/batch_size", "type", "'batch_size' needs an integer"),
+            ("single-section", reader + "stages:\n  - type: gbdt\n    with: {regions: {name: barrel, when: \"1 > 0\"}}\n",
+                "/stages/0/with/regions", "type", "'regions' needs a list of mapping, got a mapping"),
         ];
         string[] files = cases.Select(c => work.Write(c.Name + ".yaml", c.Text)).ToArray();
 
@@ -140,6 +142,25 @@ public sealed class SchemaTests
             $"{file} differs from `energyreg schema {option}`: regenerate it with "
             + $"`./energyreg.sh schema {option} > {file}` (first difference at character "
             + $"{committed.Zip(generated).TakeWhile(p => p.First == p.Second).Count()})");
+    }
+
+    [Fact]
+    public void Plugin_detail_lists_the_keys_of_nested_sections_as_dotted_keys()
+    {
+        using var work = new TempDirectory();
+        Tool.Result result = Tool.Run(work.Path, "plugins", "gbdt");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] lines = result.Stdout.Split('\n');
+        Assert.Contains(lines, l => l.Contains("search.method", StringComparison.Ordinal) && l.Contains("none", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("search.ranges.leaves", StringComparison.Ordinal) && l.Contains("list of integer", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("regions[].when", StringComparison.Ordinal) && l.Contains("(required)", StringComparison.Ordinal));
+
+        Tool.Result torch = Tool.Run(work.Path, "plugins", "torch");
+        Assert.True(torch.ExitCode == 0, torch.ToString());
+        foreach (string key in new[] { "network.kind", "training.learning_rate", "training.augment.flip_eta", "loss.kind", "target.scale" })
+        {
+            Assert.Contains("  " + key + " ", torch.Stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -72,10 +72,11 @@ internal static class PluginsCommand
             Console.WriteLine($"{Naming.ToSnakeCase(plugin.Kind.ToString())} '{plugin.Name}': {plugin.Description}");
             Console.WriteLine($"  assembly {plugin.AssemblyName} {plugin.Version} ({plugin.AssemblyPath})");
             var table = new Table().Border(TableBorder.Simple).AddColumns("key", "type", "default", "description");
-            foreach (ConfigKey key in plugin.Keys)
+            // Nested sections (gbdt's search.ranges, torch's network/training, ...) as dotted keys, as in docs/reference.md.
+            foreach (FlatKey key in plugin.ConfigType is null ? [] : ConfigReference.Keys(plugin.ConfigType))
             {
-                table.AddRow(Markup.Escape(key.Key), Markup.Escape(key.TypeName),
-                    Markup.Escape(key.Required ? "(required)" : key.DefaultValue ?? ""), Markup.Escape(key.Description));
+                table.AddRow(Markup.Escape(key.Path), Markup.Escape(key.TypeName),
+                    Markup.Escape(key.Required ? "(required)" : key.Default ?? ""), Markup.Escape(key.Description));
             }
             Plain.Console.Write(table);
         }

@@ -191,12 +191,12 @@ public static class ChainSchema
             }
             if (ConfigBinder.ListElementType(type) is { } element)
             {
-                // The binder takes a single value where a list is expected (`files: a.jsonl`).
+                // The binder takes a single value where a list is expected (`files: a.jsonl`), but not a single mapping.
                 JsonObject item = Value(element, nullable: false);
-                return OrNull(new JsonObject
-                {
-                    ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "array", ["items"] = item }, item.DeepClone()),
-                }, nullable);
+                var array = new JsonObject { ["type"] = "array", ["items"] = item };
+                bool mappingItems = IsSection(element) || ConfigBinder.DictionaryValueType(element) is not null
+                    || typeof(YamlMapping).IsAssignableFrom(element);
+                return OrNull(mappingItems ? array : new JsonObject { ["anyOf"] = new JsonArray(array, item.DeepClone()) }, nullable);
             }
             if (ConfigBinder.DictionaryValueType(type) is { } valueType)
             {

@@ -32,7 +32,7 @@ public static class ConfigReference
             Every key of a chain file and of every built-in plugin's `with:` section, generated from the config classes.
             Keys of nested sections are written with dots (`search.ranges.leaves` is `leaves:` inside `ranges:` inside
             `search:`), items of a list of sections with `[]`. A key marked *required* must be given; every other key may be
-            left out and takes the default shown. Where a list is expected a single value is accepted (`files: a.jsonl`).
+            left out and takes the default shown. Where a list of values is expected a single value is accepted (`files: a.jsonl`).
             Enum values are written in snake_case. `energyreg plugins NAME` shows the same for any plugin, including yours;
             `energyreg schema` writes the JSON Schema editors use to complete and check chains (docs/plugins.md).
 
@@ -103,36 +103,51 @@ public static class ConfigReference
     private static void Table(StringBuilder md, Type type)
     {
         md.Append("| key | type | default | description |\n|---|---|---|---|\n");
-        Rows(md, type, "", [type]);
+        foreach (FlatKey key in Keys(type))
+        {
+            string value = key.Required ? "*required*" : key.Default is null ? "" : $"`{Code(key.Default)}`";
+            md.Append(CultureInfo.InvariantCulture, $"| `{key.Path}` | {Escape(key.TypeName)} | {value} | {Escape(key.Description)} |\n");
+        }
     }
 
-    private static void Rows(StringBuilder md, Type type, string prefix, HashSet<Type> path)
+    /// <summary>
+    /// Every key of a config class, nested sections included as dotted paths (<c>search.ranges.leaves</c>; items of a
+    /// list of sections as <c>regions[].name</c>, values of a mapping of sections as <c>name.NAME.key</c>), depth first in
+    /// declaration order: what <c>energyreg plugins NAME</c> and docs/reference.md list.
+    /// </summary>
+    public static IReadOnlyList<FlatKey> Keys(Type configType)
+    {
+        var keys = new List<FlatKey>();
+        Collect(keys, configType, "", [configType]);
+        return keys;
+    }
+
+    private static void Collect(List<FlatKey> keys, Type type, string prefix, HashSet<Type> path)
     {
         object? defaults = ChainSchema.Defaults(type);
         foreach (ConfigKey key in ConfigKey.Of(type))
         {
             PropertyInfo property = key.Property;
             string name = prefix + key.Key;
-            string typeName = property.GetCustomAttribute<PluginStepAttribute>() is { } step
-                ? (ConfigBinder.ListElementType(property.PropertyType) is null ? "" : "list of ")
-                    + string.Join(" or ", step.Kinds.Select(k => Naming.ToSnakeCase(k.ToString()))) + " step" + (ConfigBinder.ListElementType(property.PropertyType) is null ? "" : "s")
-                : key.TypeName;
-            string value = key.Required ? "*required*"
-                : defaults is not null && ChainSchema.DefaultValue(property.GetValue(defaults)) is { } node ? $"`{Code(Format(node))}`"
-                : "";
-            md.Append(CultureInfo.InvariantCulture, $"| `{name}` | {Escape(typeName)} | {value} | {Escape(key.Description)} |\n");
+            bool isList = ConfigBinder.ListElementType(property.PropertyType) is not null;
+            PluginStepAttribute? step = property.GetCustomAttribute<PluginStepAttribute>();
+            string typeName = step is null ? key.TypeName
+                : (isList ? "list of " : "") + string.Join(" or ", step.Kinds.Select(k => Naming.ToSnakeCase(k.ToString()))) + (isList ? " steps" : " step");
+            string? value = key.Required || defaults is null ? null
+                : ChainSchema.DefaultValue(property.GetValue(defaults)) is { } node ? Format(node) : null;
+            keys.Add(new FlatKey(name, typeName, key.Required, value, key.Description));
 
-            if (property.IsDefined(typeof(PluginStepAttribute)))
+            if (step is not null)
             {
                 continue;
             }
             Type valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            (Type? nested, string suffix) = ConfigBinder.ListElementType(valueType) is { } element ? (element, "[].")
+            (Type nested, string suffix) = ConfigBinder.ListElementType(valueType) is { } element ? (element, "[].")
                 : ConfigBinder.DictionaryValueType(valueType) is { } entry ? (entry, ".NAME.")
                 : (valueType, ".");
             if (ChainSchema.IsSection(nested) && path.Add(nested))
             {
-                Rows(md, nested, name + suffix, path);
+                Collect(keys, nested, name + suffix, path);
                 path.Remove(nested);
             }
         }
@@ -163,3 +178,11 @@ public static class ConfigReference
     // Inside a code span in a table only '|' needs escaping (GitHub keeps the backslash out of the rendered text).
     private static string Code(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 }
+
+/// <summary>One key of a config class with its dotted path from the top of the <c>with:</c> section.</summary>
+/// <param name="Path">The key, with the keys of its enclosing sections: <c>search.ranges.leaves</c>.</param>
+/// <param name="TypeName">The type as users read it: "integer", "list of text", "one of: a, b".</param>
+/// <param name="Required">True when the key must be given.</param>
+/// <param name="Default">The default as YAML-like text, or null when there is none to show.</param>
+/// <param name="Description">The key's <c>[Description]</c>.</param>
+public sealed record FlatKey(string Path, string TypeName, bool Required, string? Default, string Description);
