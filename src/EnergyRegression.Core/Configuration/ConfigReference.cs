@@ -157,7 +157,7 @@ public static class ConfigReference
         ? (text.Length == 0 ? "\"\"" : text)
         : node.ToJsonString(RelaxedJson).Replace(",", ", ", StringComparison.Ordinal);
 
-    // Text outside `code spans`: '<' and '>' would be read as HTML, '|' ends a table cell.
+    // Text outside `code spans`: '<' and '>' would be read as HTML, '|' ends a table cell, '*' may start emphasis.
     private static string Escape(string text)
     {
         var result = new StringBuilder(text.Length + 8);
@@ -170,7 +170,8 @@ public static class ConfigReference
             }
             result.Append(i % 2 == 1 ? Code(parts[i])
                 : parts[i].Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
-                    .Replace(">", "&gt;", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal));
+                    .Replace(">", "&gt;", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal)
+                    .Replace("*", "\\*", StringComparison.Ordinal));
         }
         return result.ToString();
     }

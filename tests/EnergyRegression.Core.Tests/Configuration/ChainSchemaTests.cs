@@ -87,13 +87,13 @@ public sealed class ChainSchemaTests
         var catalog = new PluginCatalog();
         catalog.Add(typeof(MarkdownFeature));
         string markdown = ConfigReference.ToMarkdown(catalog);
-        Assert.Contains("\n| `cut` | text | `a\\|b` | Keeps \\|η\\| &lt; 1.5 &amp; more, `x\\|y < 2`. |\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("\n| `cut` | text | `a\\|b` | Keeps \\|η\\| &lt; 1.5 &amp; more, `x\\|y < 2`, \"\\*\" or \"E_\\*\". |\n", markdown, StringComparison.Ordinal);
     }
 }
 
 public sealed class MarkdownFeatureConfig : PluginConfig
 {
-    [Description("Keeps |η| < 1.5 & more, `x|y < 2`.")]
+    [Description("Keeps |η| < 1.5 & more, `x|y < 2`, \"*\" or \"E_*\".")]
     public string Cut { get; set; } = "a|b";
 }
 
