@@ -33,8 +33,10 @@ public sealed class SchemaTests
         RequireOracle();
         using var work = new TempDirectory();
         string schema = work.Write("chain.schema.json", Generate(work.Path));
-        string[] configs = Directory.GetFiles(ConfigsDir, "*.yaml").Order(StringComparer.Ordinal).ToArray();
+        // Chain files and workflow files (configs/quickstart.yaml and the chains under configs/quickstart/).
+        string[] configs = Directory.GetFiles(ConfigsDir, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         Assert.True(configs.Length >= 10, $"{configs.Length} configs");
+        Assert.Contains(configs, c => File.ReadAllText(c).Contains("\nsteps:", StringComparison.Ordinal));
 
         IReadOnlyList<SchemaVerdict> verdicts = JsonSchemaOracle.Validate(schema, configs);
 
@@ -67,6 +69,7 @@ public sealed class SchemaTests
                 "/stages/0/with/search/ranges/leaves/1", "type", "needs an integer, got 'many'"),
             ("wrong-kind", reader + "writer: {type: filter}\n", "/writer/type", "enum", "'filter' is a selection plugin; writer needs a writer"),
             ("wrong-type", reader + "batch_size: lots\n", "/batch_size", "type", "'batch_size' needs an integer"),
+            ("workflow-step", "name: w\nsteps:\n  - trian: a.yaml\n", "/steps/0", "additionalProperties", "unknown key 'trian' in 'steps[0]'"),
             ("single-section", reader + "stages:\n  - type: gbdt\n    with: {regions: {name: barrel, when: \"1 > 0\"}}\n",
                 "/stages/0/with/regions", "type", "'regions' needs a list of mapping, got a mapping"),
         ];

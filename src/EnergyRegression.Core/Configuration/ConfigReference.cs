@@ -39,7 +39,7 @@ public static class ConfigReference
             """);
         md.Append('\n');
         md.Append("## Contents\n\n");
-        md.Append("- [The chain file](#the-chain-file)\n- [A step](#a-step)\n");
+        md.Append("- [The chain file](#the-chain-file)\n- [A step](#a-step)\n- [A workflow file](#a-workflow-file)\n");
         foreach (PluginKind kind in Kinds)
         {
             string[] names = catalog.All.Where(p => p.Kind == kind).Select(p => $"[`{p.Name}`](#{Anchor(p)})").ToArray();
@@ -57,6 +57,10 @@ public static class ConfigReference
         md.Append("`reader:`, each item of `stages:` and `writer:` is a step: a plugin named by `type:` and its keys under `with:`.\n");
         md.Append("A stage's `type:` is looked up among selections, then features, then regressors.\n\n");
         Table(md, typeof(StepDefinition));
+
+        md.Append("\n## A workflow file\n\n");
+        md.Append("A file with `steps:` and no `reader:` is a workflow: `energyreg run WORKFLOW.yaml` trains, runs or evaluates its chain files in order (docs/configuration.md).\n\n");
+        Table(md, typeof(WorkflowDefinition));
 
         foreach (PluginKind kind in Kinds)
         {

@@ -45,7 +45,7 @@ public sealed class ChainSchemaTests
         Assert.Equal("""{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Crystals in eta.","default":5}""",
             Property("CropWindow", "eta"));
         // draft-07 ignores the siblings of $ref: a described reference is wrapped in allOf.
-        JsonNode reader = Schema["properties"]!["reader"]!;
+        JsonNode reader = Definition("chain")["properties"]!["reader"]!;
         Assert.Equal("""[{"$ref":"#/definitions/step.reader"}]""", reader["allOf"]!.ToJsonString());
         Assert.Equal("Where events come from: `type:` a reader plugin, `with:` its keys.", (string?)reader["description"]);
     }
@@ -64,8 +64,11 @@ public sealed class ChainSchemaTests
             cases[1]!.ToJsonString());
         Assert.Equal("""["test-generator","test-reader"]""", Definition("step.reader")["properties"]!["type"]!["enum"]!.ToJsonString());
         Assert.Equal("""{"type":"array","items":{"$ref":"#/definitions/step.selection-feature-regressor"},"description":"Selections, features and regressors, run in order on every batch.","default":[]}""",
-            Schema["properties"]!["stages"]!.ToJsonString());
-        Assert.Equal("""["reader"]""", Schema["required"]!.ToJsonString());
+            Definition("chain")["properties"]!["stages"]!.ToJsonString());
+        Assert.Equal("""["reader"]""", Definition("chain")["required"]!.ToJsonString());
+        Assert.Equal("""{"required":["steps"],"not":{"required":["reader"]}}""", Schema["if"]!.ToJsonString());
+        Assert.Equal("""{"$ref":"#/definitions/workflow"}""", Schema["then"]!.ToJsonString());
+        Assert.Equal("""{"$ref":"#/definitions/chain"}""", Schema["else"]!.ToJsonString());
     }
 
     [Fact]

@@ -16,8 +16,9 @@ if (!schemaPath || files.length === 0) {
 
 let validate;
 try {
-    // strict: unknown keywords, ignored "default"s and similar schema mistakes are errors, not silently skipped.
-    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+    // strict: unknown keywords, ignored "default"s and similar schema mistakes are errors, not silently skipped. Not
+    // strictRequired: the top-level `if` tests for `steps`/`reader` without defining them there (legal JSON Schema).
+    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
     validate = ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")));
 } catch (e) {
     console.error(`schema ${schemaPath}: ${e.message}`);
