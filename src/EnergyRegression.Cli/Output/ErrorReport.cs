@@ -18,6 +18,7 @@ internal static class ErrorReport
             InputDataException => (ExitCodes.Input, "input error"),
             EnergyRegression.Root.RootFormatException => (ExitCodes.Input, "input error"),
             PluginException => (ExitCodes.Plugin, "plugin error"),
+            UsageException => (ExitCodes.Usage, "usage error"),
             OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
             _ => (ExitCodes.RuntimeFailure, "failure"),
         };
