@@ -19,6 +19,7 @@ internal static class ErrorReport
             EnergyRegression.Root.RootFormatException => (ExitCodes.Input, "input error"),
             PluginException => (ExitCodes.Plugin, "plugin error"),
             UsageException => (ExitCodes.Usage, "usage error"),
+            EnergyRegression.Core.Grid.IncompleteException => (ExitCodes.Incomplete, "incomplete"),
             OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
             _ => (ExitCodes.RuntimeFailure, "failure"),
         };
