@@ -42,4 +42,5 @@ as_root mkdir -p "$prefix"
 for deb in "$download"/*.deb; do as_root dpkg -x "$deb" "$prefix"; done
 as_root chmod -R a+rX "$prefix"
 printf '%s\n' $list | as_root tee "$prefix/.complete" >/dev/null
-log "HTCondor $("$prefix/usr/bin/condor_version" 2>/dev/null | head -1 || echo '?') in $prefix"
+version=$(LD_LIBRARY_PATH="$prefix/usr/lib/x86_64-linux-gnu:$prefix/usr/lib" "$prefix/usr/bin/condor_version" 2>&1 | head -1 || true)
+log "HTCondor in $prefix: $version"

@@ -136,7 +136,7 @@ public sealed class GridSubmitter(IRunLog log)
         foreach (int index in again)
         {
             // The previous attempt's reports go: status must not read them as this attempt's.
-            File.Delete(GridStatus.ExitFile(work, index));
+            File.Delete(GridStatus.ExitFile(work, index)); // the status directory exists: submit made it
             File.Delete(GridStatus.StartedFile(work, index));
         }
         Queue(ledger, work, again, dryRun);

@@ -138,7 +138,10 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
                 }
                 log.Warning($"shard {request.Label}: the done marker {DoneMarker.PathFor(writer.OutputPath)} does not hold ({why}); running the shard again");
             }
-            File.Delete(DoneMarker.PathFor(writer.OutputPath));
+            if (File.Exists(DoneMarker.PathFor(writer.OutputPath)))
+            {
+                File.Delete(DoneMarker.PathFor(writer.OutputPath));
+            }
             log.Info($"shard {request.Label} ({request.Split}): entries {shard.Start}..{shard.Stop} ({shard.Entries}) of "
                 + string.Join(", ", shard.Slices.Select(s => $"{s.Path} [{s.Start}:{s.Stop})")));
         }
