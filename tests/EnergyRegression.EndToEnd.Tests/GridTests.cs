@@ -274,6 +274,51 @@ public sealed class GridTests
         Assert.All(ledger.RootElement.GetProperty("submissions").EnumerateArray(), s => Assert.False(string.IsNullOrEmpty(s.GetProperty("job_id").GetString())));
     }
 
+    /// <summary>
+    /// Each file reader restricted to shards gives exactly the events of the unsharded run, over uneven files (one of
+    /// them tiny), with the reader's own entries: range, balanced, per-file and per-event splits.
+    /// </summary>
+    [Theory]
+    [InlineData("root", "root", "tree: Events, entries: \"7:\"")]
+    [InlineData("hdf5", "h5", "entries: \"7:\"")]
+    [InlineData("json", "jsonl", "")]
+    public void File_readers_split_into_shards_give_exactly_the_unsharded_events(string reader, string extension, string keys)
+    {
+        using var work = new TempDirectory();
+        (long Events, long First)[] parts = [(61, 0), (3, 61), (40, 64)];
+        var files = new List<string>();
+        foreach ((long events, long first) in parts)
+        {
+            string file = $"in{first}.{extension}";
+            Tool.Result made = Tool.Run(work.Path, "simulate", "--events", events.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--first-event", first.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", file, "-q", "--window", "5");
+            Assert.True(made.ExitCode == 0, made.ToString());
+            files.Add(file);
+        }
+        string extra = keys.Length > 0 ? ", " + keys : "";
+        string chain = work.Write("chain.yaml", $$$"""
+            name: shards
+            batch_size: 8
+            reader: {type: {{{reader}}}, with: {files: [{{{string.Join(", ", files)}}}]{{{extra}}}}}
+            writer: {type: json, with: {path: out/all.jsonl}}
+            """);
+        Assert.Equal(0, Tool.Run(work.Path, "run", chain, "-q").ExitCode);
+        byte[] expected = File.ReadAllBytes(work.File("out/all.jsonl"));
+        foreach ((string[] options, int count) in new[] { (new[] { "" }, 4), (["--files-per-job", "2"], 2), (["--events-per-job", "25"], reader == "json" ? 5 : 4) })
+        {
+            var union = new List<byte>();
+            for (int k = 0; k < count; k++)
+            {
+                string[] args = [.. new[] { "run", chain, "-q", "--shard", $"{k}/{count}", "--output", $"shards/{k}.jsonl" }, .. options.Where(o => o.Length > 0)];
+                Tool.Result shard = Tool.Run(work.Path, args);
+                Assert.True(shard.ExitCode == 0, shard.ToString());
+                union.AddRange(File.ReadAllBytes(work.File($"shards/{k}.jsonl")));
+                File.Delete(work.File($"shards/{k}.done.json"));
+            }
+            Assert.True(expected.AsSpan().SequenceEqual(union.ToArray()), $"{reader} {string.Join(' ', options)}: the shards differ from the unsharded run");
+        }
+    }
+
     /// <summary>Polls <c>energyreg status --json</c> until no shard is queued or running (at most 3 minutes).</summary>
     private static JsonElement[] WaitForShards(HtCondorPool pool, Func<string[], HtCondorPool.Result> energyreg, int count)
     {
