@@ -220,25 +220,25 @@ public sealed class GridSubmitter(IRunLog log)
         return (int)(Math.Ceiling(mb / 256) * 256);
     }
 
+    /// <summary>
+    /// The command jobs run: with <c>--tool</c> that executable (or <c>dotnet</c> + that dll); otherwise this very tool,
+    /// as it was started (<c>dotnet energyreg.dll</c> or the <c>energyreg</c> executable).
+    /// </summary>
     private static string[] ToolCommand(SubmitOptions options)
     {
         if (options.TransferTool is not null)
         {
             return ["./energyreg-tool/energyreg"];
         }
-        string tool = options.Tool ?? typeof(GridSubmitter).Assembly.Location.Replace("EnergyRegression.Core.dll", "energyreg.dll", StringComparison.Ordinal);
-        tool = Path.GetFullPath(tool);
-        if (!File.Exists(tool))
+        string? host = Environment.ProcessPath;
+        bool hostIsDotnet = host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet";
+        string? tool = options.Tool ?? (hostIsDotnet ? System.Reflection.Assembly.GetEntryAssembly()?.Location : host);
+        if (tool is null || !File.Exists(tool))
         {
             throw new UsageException($"--tool {tool}: no such file (the energyreg executable or energyreg.dll of an install the nodes can read).");
         }
-        if (!tool.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-        {
-            return [tool];
-        }
-        string? host = Environment.ProcessPath;
-        string dotnet = host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-        return [dotnet, tool];
+        tool = Path.GetFullPath(tool);
+        return tool.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? [hostIsDotnet ? host! : "dotnet", tool] : [tool];
     }
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
