@@ -114,6 +114,10 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
         EventLoopOptions options = overrides.LoopOptions(definition);
         Provenance provenance = NewProvenance(file, chain, seed);
         var writer = chain.Writer?.Instance as IEventWriter;
+        if (writer is null && overrides.Output is not null)
+        {
+            throw new UsageException($"{chainPath}: --output {overrides.Output}: the chain has no writer.");
+        }
         Shard? shard = null;
         if (overrides.Shard is { } request)
         {
