@@ -238,6 +238,13 @@ public sealed class GridTests
         Assert.True(merge.ExitCode == 0, merge.ToString() + Logs(dir));
         Assert.Equal(expected, File.ReadAllBytes(Path.Combine(dir, "merged.jsonl")));
         Assert.Equal(CutFlow(Path.Combine(dir, "out/sim.cutflow.json")), CutFlow(Path.Combine(dir, "merged.cutflow.json")));
+        foreach (string err in Directory.GetFiles(Path.Combine(dir, "wd/logs"), "shard-*.err"))
+        {
+            // Job logs are files, not terminals: plain timestamped progress lines, no control codes.
+            string text = File.ReadAllText(err);
+            Assert.Contains(" progress: ", text, StringComparison.Ordinal);
+            Assert.DoesNotContain('\u001b', text);
+        }
 
         // Planted fault: shard 2's output is lost and a directory now stands where it must be written, so the shard fails.
         string output2 = Path.Combine(dir, "wd/output/sim.shard-2-of-4.jsonl");
