@@ -75,6 +75,14 @@ else
     log "libstdc++ has GLIBCXX_3.4.32: nothing to do"
 fi
 
+# --- HTCondor for the grid tests -----------------------------------------------------------------------
+# A personal HTCondor pool runs the grid tests (tests/EnergyRegression.EndToEnd.Tests/GridTests.cs). Debian 12 has no
+# condor; scripts/setup-htcondor.sh unpacks trixie's minicondor and what it strictly needs into /opt/energyreg-htcondor
+# without installing them over bookworm's libraries (it explains why). Skipped with the test oracles.
+if [ "${SETUP_SKIP_ORACLES:-0}" != 1 ]; then
+    "$repo/scripts/setup-htcondor.sh"
+fi
+
 # --- npm test oracles ------------------------------------------------------------------------------
 # tests/oracles/jsroot: JSROOT (npm package jsroot, pinned in its package.json/package-lock.json), the
 # ROOT team's JavaScript reader, used by the tests as an independent oracle for ROOT files. JSROOT 7

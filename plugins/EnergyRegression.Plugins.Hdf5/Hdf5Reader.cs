@@ -15,7 +15,7 @@ namespace EnergyRegression.Plugins.Hdf5;
 /// decompressed once and a file larger than memory streams. A batch never spans two files.
 /// </summary>
 [Plugin("hdf5", Description = "Reads HDF5 files: the table layout (event group + collection groups with offsets/counts), N×H×W tensors, images + labels, compound tables; chunked, deflate/shuffle, any byte order.")]
-public sealed class Hdf5Reader : IEventReader
+public sealed class Hdf5Reader : IShardableReader
 {
     private static readonly char[] _wildcards = ['*', '?'];
 
@@ -26,7 +26,7 @@ public sealed class Hdf5Reader : IEventReader
     private readonly Hdf5TableOptions _options;
     private readonly List<Hdf5Column> _columns;
     private readonly List<string> _collections;
-    private readonly EntryRange _range;
+    private EntryRange _range;
 
     /// <summary>Creates the reader: expands the files and resolves the columns against the first file.</summary>
     public Hdf5Reader(Hdf5ReaderConfig config, IRunContext? context = null)
@@ -120,15 +120,38 @@ public sealed class Hdf5Reader : IEventReader
         long total = 0;
         for (int f = 0; f < _files.Count; f++)
         {
-            if (_fileEntries[f] is null)
-            {
-                using Hdf5File file = Open(_files[f]);
-                _fileEntries[f] = Resolve(file, _files[f]).Entries;
-            }
-            total += _fileEntries[f]!.Value;
+            total += EntriesOf(f);
         }
         return _range.CountWithin(total);
     }
+
+    private long EntriesOf(int f)
+    {
+        if (_fileEntries[f] is null)
+        {
+            using Hdf5File file = Open(_files[f]);
+            _fileEntries[f] = Resolve(file, _files[f]).Entries;
+        }
+        return _fileEntries[f]!.Value;
+    }
+
+    /// <summary>The entries each file gives within <c>entries</c> (each file's header is read once).</summary>
+    public IReadOnlyList<long> CountEntriesPerFile()
+    {
+        EntryRange configured = _config.Range;
+        var counts = new long[_files.Count];
+        long fileFirst = 0;
+        for (int f = 0; f < _files.Count; f++)
+        {
+            long entries = EntriesOf(f);
+            counts[f] = configured.CountInFile(fileFirst, entries);
+            fileFirst += entries;
+        }
+        return counts;
+    }
+
+    /// <inheritdoc />
+    public void Restrict(long start, long stop) => _range = _config.Range.Within(start, stop);
 
     /// <inheritdoc />
     public IEnumerable<EventBatch> ReadBatches(int batchSize, CancellationToken cancellation)

@@ -10,7 +10,7 @@ namespace EnergyRegression.Plugins.Json;
 /// per-column buffers and a batch is emitted every <c>batchSize</c> events.
 /// </summary>
 [Plugin("json", Description = "Reads JSON Lines files (one event per line: scalars, Collection_field arrays, tensors as nested arrays).")]
-public sealed class JsonLinesReader : IEventReader
+public sealed class JsonLinesReader : IShardableReader
 {
     /// <summary>How many skipped lines get their own warning before they are only counted.</summary>
     private const int MaxSkipWarnings = 10;
@@ -19,6 +19,8 @@ public sealed class JsonLinesReader : IEventReader
     private readonly IRunContext? _context;
     private readonly List<string> _files;
     private readonly Dictionary<string, Type> _declaredTypes;
+    private long[]? _fileLines;
+    private (long Start, long Stop)? _restriction;
 
     /// <summary>Creates the reader; the files (and glob patterns) must exist.</summary>
     public JsonLinesReader(JsonLinesReaderConfig config, IRunContext? context = null)
@@ -45,26 +47,53 @@ public sealed class JsonLinesReader : IEventReader
     /// <summary>Lines skipped as malformed (on_error: skip) by the last <see cref="ReadBatches"/> enumeration.</summary>
     public long SkippedLines { get; private set; }
 
-    /// <summary>Counts the non-blank lines of all files (one event each, unless some are skipped as malformed).</summary>
+    /// <summary>
+    /// Counts the non-blank lines of all files (one event each, unless some are skipped as malformed); after
+    /// <see cref="Restrict"/>, those of the restricted range.
+    /// </summary>
     public long? CountEvents()
     {
-        long events = 0;
-        foreach (string file in _files)
+        long total = CountEntriesPerFile().Sum();
+        return _restriction is { } r ? Math.Max(0, Math.Min(r.Stop, total) - Math.Min(r.Start, total)) : total;
+    }
+
+    /// <summary>The non-blank lines of each file: a shard's entries are non-blank lines, malformed or not.</summary>
+    public IReadOnlyList<long> CountEntriesPerFile()
+    {
+        if (_fileLines is not null)
         {
-            using var lines = new LineSplitter(OpenRead(file));
+            return _fileLines;
+        }
+        var counts = new long[_files.Count];
+        for (int f = 0; f < _files.Count; f++)
+        {
+            using var lines = new LineSplitter(OpenRead(_files[f]));
             try
             {
                 while (lines.TryReadLine(out ReadOnlySpan<byte> line))
                 {
-                    events += LineSplitter.IsBlank(line) ? 0 : 1;
+                    counts[f] += LineSplitter.IsBlank(line) ? 0 : 1;
                 }
             }
             catch (InvalidDataException ex)
             {
-                throw new InputDataException(file, $"line {lines.LineNumber + 1}", ex.Message);
+                throw new InputDataException(_files[f], $"line {lines.LineNumber + 1}", ex.Message);
             }
         }
-        return events;
+        _fileLines = counts;
+        return counts;
+    }
+
+    /// <summary>
+    /// Restricts reading to non-blank lines <paramref name="start"/> … <paramref name="stop"/> (exclusive) of all files.
+    /// The schema still comes from the first good line of the first file, as in an unsharded run, so every shard
+    /// infers the same column types; files wholly before the range are not parsed.
+    /// </summary>
+    public void Restrict(long start, long stop)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stop, start);
+        _restriction = (start, stop);
     }
 
     /// <inheritdoc />
@@ -77,9 +106,15 @@ public sealed class JsonLinesReader : IEventReader
     private IEnumerable<EventBatch> Enumerate(int batchSize, CancellationToken cancellation)
     {
         SkippedLines = 0;
-        var state = new ReadState(this, batchSize);
-        for (int f = 0; f < _files.Count; f++)
+        var state = new ReadState(this, batchSize, _restriction);
+        IReadOnlyList<long>? fileLines = _restriction is null ? null : CountEntriesPerFile();
+        for (int f = 0; f < _files.Count && !state.PastRange; f++)
         {
+            if (fileLines is not null && state.HasSchema && state.Lines + fileLines[f] <= _restriction!.Value.Start)
+            {
+                state.SkipLines(fileLines[f]); // a file before the shard: nothing to parse
+                continue;
+            }
             using var lines = new LineSplitter(OpenRead(_files[f]));
             while (state.ReadLines(lines, f, cancellation))
             {
@@ -100,11 +135,21 @@ public sealed class JsonLinesReader : IEventReader
         new(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
 
     /// <summary>The state of one enumeration: schema, parser, the batch being built and the entry counter.</summary>
-    private sealed class ReadState(JsonLinesReader owner, int batchSize)
+    private sealed class ReadState(JsonLinesReader owner, int batchSize, (long Start, long Stop)? restriction)
     {
         private JsonSchema? _schema;
         private LineParser? _parser;
-        private long _nextEntry;
+        private long _nextEntry = restriction?.Start ?? 0;
+        private long _schemaLine = -1;
+
+        /// <summary>The schema is known (from the first good line of the input).</summary>
+        public bool HasSchema => _schema is not null;
+
+        /// <summary>A restricted read has passed the end of its range.</summary>
+        public bool PastRange { get; private set; }
+
+        /// <summary>Counts lines of a skipped file.</summary>
+        public void SkipLines(long count) => Lines += count;
 
         public int PendingEvents { get; private set; }
 
@@ -134,11 +179,22 @@ public sealed class JsonLinesReader : IEventReader
                 {
                     continue;
                 }
-                Lines++;
+                long index = Lines++;
+                if (restriction is { } range && (index < range.Start || index >= range.Stop))
+                {
+                    if (index >= range.Stop)
+                    {
+                        PastRange = true;
+                        return false;
+                    }
+                    TryStartSchema(line, file, lines, fileIndex);
+                    continue;
+                }
                 try
                 {
                     if (_schema is null)
                     {
+                        _schemaLine = index;
                         StartSchema(line, file, lines, fileIndex);
                     }
                     _parser!.Parse(line, file);
@@ -146,7 +202,7 @@ public sealed class JsonLinesReader : IEventReader
                 }
                 catch (LineException ex)
                 {
-                    if (PendingEvents == 0 && _nextEntry == 0)
+                    if (_schemaLine == index)
                     {
                         // The line that defined the schema is bad: let the next good line define it.
                         _schema = null;
@@ -158,6 +214,23 @@ public sealed class JsonLinesReader : IEventReader
                 {
                     return true;
                 }
+            }
+        }
+
+        /// <summary>Before a shard's range: infers the schema from the first good line, as an unsharded read does.</summary>
+        private void TryStartSchema(ReadOnlySpan<byte> line, string file, LineSplitter lines, int fileIndex)
+        {
+            if (_schema is not null)
+            {
+                return;
+            }
+            try
+            {
+                StartSchema(line, file, lines, fileIndex);
+            }
+            catch (LineException)
+            {
+                // The shard holding this line reports it; the next good line defines the schema.
             }
         }
 

@@ -12,14 +12,14 @@ namespace EnergyRegression.Plugins.Root;
 /// baskets overlapping the batch are decompressed.
 /// </summary>
 [Plugin("root", Description = "Reads a TTree of ROOT files (NanoAOD-style collections, scalars, fixed arrays, std::vector<number>).")]
-public sealed class RootReader : IEventReader
+public sealed class RootReader : IShardableReader
 {
     private readonly RootReaderConfig _config;
     private readonly IRunContext? _context;
     private readonly List<string> _files;
     private readonly long?[] _fileEntries;
     private readonly TreeSchema _schema;
-    private readonly EntryRange _range;
+    private EntryRange _range;
 
     /// <summary>Creates the reader: expands the files and resolves the branches against the first file's tree.</summary>
     public RootReader(RootReaderConfig config, IRunContext? context = null)
@@ -63,15 +63,38 @@ public sealed class RootReader : IEventReader
         long total = 0;
         for (int f = 0; f < _files.Count; f++)
         {
-            if (_fileEntries[f] is null)
-            {
-                using RootFile file = Open(_files[f]);
-                _fileEntries[f] = GetTree(file, _files[f]).Entries;
-            }
-            total += _fileEntries[f]!.Value;
+            total += EntriesOf(f);
         }
         return _range.CountWithin(total);
     }
+
+    private long EntriesOf(int f)
+    {
+        if (_fileEntries[f] is null)
+        {
+            using RootFile file = Open(_files[f]);
+            _fileEntries[f] = GetTree(file, _files[f]).Entries;
+        }
+        return _fileEntries[f]!.Value;
+    }
+
+    /// <summary>The entries each file gives within <c>entries</c> (each file's header is read once).</summary>
+    public IReadOnlyList<long> CountEntriesPerFile()
+    {
+        EntryRange configured = _config.Range;
+        var counts = new long[_files.Count];
+        long fileFirst = 0;
+        for (int f = 0; f < _files.Count; f++)
+        {
+            long entries = EntriesOf(f);
+            counts[f] = configured.CountInFile(fileFirst, entries);
+            fileFirst += entries;
+        }
+        return counts;
+    }
+
+    /// <inheritdoc />
+    public void Restrict(long start, long stop) => _range = _config.Range.Within(start, stop);
 
     /// <inheritdoc />
     public IEnumerable<EventBatch> ReadBatches(int batchSize, CancellationToken cancellation)

@@ -12,13 +12,15 @@ namespace EnergyRegression.Plugins.Simulation;
 /// batch size.
 /// </summary>
 [Plugin("simulate", Description = "Generates events with the built-in calorimeter simulator: Z->ee or a particle gun, MC or pseudo-data.")]
-public sealed class SimulateReader : IEventReader
+public sealed class SimulateReader : IShardableReader
 {
     private readonly SimulateReaderConfig _config;
     private readonly EventSimulator _simulator;
     private readonly bool _truth;
     private readonly int _threads;
     private SimulatedEvent[] _events = [];
+    private long _start;
+    private long _stop;
 
     /// <summary>Builds the simulated detector for the config.</summary>
     public SimulateReader(SimulateReaderConfig config, IRunContext? context = null)
@@ -29,6 +31,7 @@ public sealed class SimulateReader : IEventReader
         _simulator = new EventSimulator(settings);
         _truth = config.Truth && settings.Mode == SimulationMode.Mc;
         _threads = config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
+        _stop = config.Events;
         context?.Log.Debug($"simulate: {settings.Process} {settings.Mode}, {config.Events} events from {config.FirstEvent}, seed {settings.Seed}, " +
             $"{_simulator.DeadCrystals} dead crystals");
     }
@@ -40,7 +43,22 @@ public sealed class SimulateReader : IEventReader
     public IReadOnlyList<string> InputFiles => [];
 
     /// <inheritdoc />
-    public long? CountEvents() => _config.Events;
+    public long? CountEvents() => _stop - _start;
+
+    /// <summary>One part: the configured number of events.</summary>
+    public IReadOnlyList<long> CountEntriesPerFile() => [_config.Events];
+
+    /// <summary>
+    /// Generates events <c>first_event</c> + <paramref name="start"/> … + <paramref name="stop"/> only. Each event's random
+    /// stream depends on the seed and its own index, so a shard's events are those of an unsharded run.
+    /// </summary>
+    public void Restrict(long start, long stop)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stop, start);
+        _start = Math.Min(start, _config.Events);
+        _stop = Math.Min(stop, _config.Events);
+    }
 
     /// <inheritdoc />
     public IEnumerable<EventBatch> ReadBatches(int batchSize, CancellationToken cancellation)
@@ -51,8 +69,8 @@ public sealed class SimulateReader : IEventReader
             // Written when events are read, not when the chain is built, so 'energyreg validate' writes nothing.
             DeadCrystalMapFile.Write(mapPath, _simulator);
         }
-        long end = _config.FirstEvent + _config.Events;
-        for (long start = _config.FirstEvent; start < end; start += batchSize)
+        long end = _config.FirstEvent + _stop;
+        for (long start = _config.FirstEvent + _start; start < end; start += batchSize)
         {
             cancellation.ThrowIfCancellationRequested();
             int count = (int)Math.Min(batchSize, end - start);

@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>A plugin could not be loaded or failed while running.</summary>
     public const int Plugin = 5;
 
+    /// <summary>A grid run is incomplete: <c>merge</c> found shards that are not done (docs/grid.md).</summary>
+    public const int Incomplete = 6;
+
     /// <summary>Interrupted (Ctrl+C / SIGINT); outputs were not committed.</summary>
     public const int Interrupted = 130;
 }

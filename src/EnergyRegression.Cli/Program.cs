@@ -9,6 +9,10 @@ var root = new RootCommand("energyreg — calibrate electron and photon energies
 {
     verbose,
     RunCommand.Create(verbose),
+    GridCommands.Submit(verbose),
+    GridCommands.Status(verbose),
+    GridCommands.Resubmit(verbose),
+    GridCommands.Merge(verbose),
     TrainCommand.Create(verbose),
     EvaluateCommand.Create(verbose),
     ModelCommand.Create(verbose),

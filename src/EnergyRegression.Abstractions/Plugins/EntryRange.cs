@@ -38,6 +38,22 @@ public readonly record struct EntryRange(long Start, long? Stop)
     /// <summary>True when no entry at or after <paramref name="entry"/> lies in the range (readers stop opening files).</summary>
     public bool EndsBefore(long entry) => entry >= (Stop ?? long.MaxValue);
 
+    /// <summary>How many entries of a file (input entries <paramref name="fileFirst"/> … + <paramref name="fileEntries"/>) lie in the range.</summary>
+    public long CountInFile(long fileFirst, long fileEntries) =>
+        Math.Clamp((Stop ?? long.MaxValue) - fileFirst, 0, fileEntries) - Math.Clamp(Start - fileFirst, 0, fileEntries);
+
+    /// <summary>
+    /// The part of this range from its <paramref name="start"/>-th to its <paramref name="stop"/>-th entry (stop exclusive),
+    /// as input entries: a shard of the range (<see cref="IShardableReader.Restrict"/>).
+    /// </summary>
+    public EntryRange Within(long start, long stop)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stop, start);
+        long end = Start + stop;
+        return new EntryRange(Start + start, Stop is { } s ? Math.Min(s, end) : end);
+    }
+
     /// <summary>
     /// The batches of one file: its entries are input entries <paramref name="fileFirst"/> … + <paramref name="fileEntries"/>;
     /// yields each batch's first entry within the file and its size (at most <paramref name="batchSize"/>), in the range only.

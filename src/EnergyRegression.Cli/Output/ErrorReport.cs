@@ -18,6 +18,8 @@ internal static class ErrorReport
             InputDataException => (ExitCodes.Input, "input error"),
             EnergyRegression.Root.RootFormatException => (ExitCodes.Input, "input error"),
             PluginException => (ExitCodes.Plugin, "plugin error"),
+            UsageException => (ExitCodes.Usage, "usage error"),
+            EnergyRegression.Core.Grid.IncompleteException => (ExitCodes.Incomplete, "incomplete"),
             OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
             _ => (ExitCodes.RuntimeFailure, "failure"),
         };

@@ -40,7 +40,8 @@ public sealed class Chain : IDisposable
     /// Builds the chain with the <c>with:</c> of some stages (by index) replaced, e.g. another <c>model:</c> for
     /// <c>energyreg evaluate --models</c>.
     /// </summary>
-    internal static Chain Build(ChainFile file, PluginCatalog catalog, IRunContext context, IReadOnlyDictionary<int, YamlMapping>? withOverrides)
+    internal static Chain Build(ChainFile file, PluginCatalog catalog, IRunContext context, IReadOnlyDictionary<int, YamlMapping>? withOverrides,
+        YamlMapping? writerWith = null)
     {
         ChainDefinition definition = file.Definition;
         var built = new List<ChainStep>();
@@ -58,7 +59,7 @@ public sealed class Chain : IDisposable
                     withOverrides?.GetValueOrDefault(i)));
             }
             ChainStep? writer = definition.Writer is null ? null : Construct(file, catalog, context, definition.Writer, "writer",
-                (YamlMapping)root.Find("writer")!, [PluginKind.Writer], built);
+                (YamlMapping)root.Find("writer")!, [PluginKind.Writer], built, writerWith);
             return new Chain(file, reader, stages, writer);
         }
         catch

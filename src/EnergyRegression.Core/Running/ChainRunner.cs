@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using EnergyRegression.Core.Configuration;
+using EnergyRegression.Core.Grid;
+using EnergyRegression.Core.Yaml;
 using EnergyRegression.Core.Plugins;
 using EnergyRegression.Plugins;
 using EnergyRegression.Running;
@@ -22,6 +24,12 @@ public sealed record RunOverrides
     /// <summary>Overrides <c>seed:</c>.</summary>
     public int? Seed { get; init; }
 
+    /// <summary><c>--output</c>: replaces the <c>path:</c> of the chain's writer.</summary>
+    public string? Output { get; init; }
+
+    /// <summary><c>--shard K/N</c>: run only that shard of the input (docs/grid.md).</summary>
+    public ShardRequest? Shard { get; init; }
+
     /// <summary>The event-loop settings of <paramref name="definition"/> with these overrides applied.</summary>
     public EventLoopOptions LoopOptions(ChainDefinition definition) => new()
     {
@@ -31,8 +39,22 @@ public sealed record RunOverrides
     };
 }
 
+/// <summary><c>--shard K/N</c> with the split (<c>--files-per-job</c>, <c>--events-per-job</c>, or balanced by entries).</summary>
+public sealed record ShardRequest(int Index, int Count, ShardSplit Split)
+{
+    /// <summary><c>K/N</c>.</summary>
+    public string Label => $"{Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{Count.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+}
+
 /// <summary>What a run produced, for the final summary.</summary>
-public sealed record RunSummary(EventLoopResult Loop, string? OutputPath, string? CutFlowPath, string? ProvenancePath);
+public sealed record RunSummary(EventLoopResult Loop, string? OutputPath, string? CutFlowPath, string? ProvenancePath)
+{
+    /// <summary>A shard whose done marker matched its output: nothing was run (resume).</summary>
+    public bool AlreadyDone { get; init; }
+
+    /// <summary>The done marker a shard run wrote (or found), else null.</summary>
+    public string? DoneMarkerPath { get; init; }
+}
 
 /// <summary>
 /// Loads a chain file, its plugins, builds the chain and runs it; writes the cut flow and provenance
@@ -87,12 +109,47 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
         ChainDefinition definition = file.Definition;
         int seed = overrides.Seed ?? definition.Seed;
         var context = new RunContext(log, progress, seed, cancellation);
-        using var chain = Chain.Build(file, catalog, context);
+        using var chain = Chain.Build(file, catalog, context, null, WriterWith(file, overrides));
 
         EventLoopOptions options = overrides.LoopOptions(definition);
         Provenance provenance = NewProvenance(file, chain, seed);
-
         var writer = chain.Writer?.Instance as IEventWriter;
+        if (writer is null && overrides.Output is not null)
+        {
+            throw new UsageException($"{chainPath}: --output {overrides.Output}: the chain has no writer.");
+        }
+        Shard? shard = null;
+        if (overrides.Shard is { } request)
+        {
+            if (writer is null)
+            {
+                throw new UsageException($"{chainPath}: --shard needs a chain with a writer: a shard's output is what it leaves behind.");
+            }
+            shard = SelectShard(chain, request, options.MaxEvents);
+            options = options with { MaxEvents = 0 };
+            provenance = provenance with { Shard = request.Label };
+            if (DoneMarker.TryRead(writer.OutputPath) is { } done)
+            {
+                string? why = done.Shard != request.Label || done.Split != request.Split.ToString() || done.ChainSha256 != file.Sha256
+                    || done.EntryStart != shard.Start || done.EntryStop != shard.Stop
+                    ? "it is for another shard, split or chain" : done.Verify();
+                if (why is null)
+                {
+                    log.Info($"shard {request.Label}: already done ({DoneMarker.PathFor(writer.OutputPath)} matches {writer.OutputPath}); nothing to do");
+                    return new RunSummary(new EventLoopResult(done.EventsRead, done.EventsWritten, new CutFlow(), TimeSpan.Zero), writer.OutputPath,
+                        SidecarPath(writer.OutputPath, "cutflow"), SidecarPath(writer.OutputPath, "provenance"))
+                    { AlreadyDone = true, DoneMarkerPath = DoneMarker.PathFor(writer.OutputPath) };
+                }
+                log.Warning($"shard {request.Label}: the done marker {DoneMarker.PathFor(writer.OutputPath)} does not hold ({why}); running the shard again");
+            }
+            if (File.Exists(DoneMarker.PathFor(writer.OutputPath)))
+            {
+                File.Delete(DoneMarker.PathFor(writer.OutputPath));
+            }
+            log.Info($"shard {request.Label} ({request.Split}): entries {shard.Start}..{shard.Stop} ({shard.Entries}) of "
+                + string.Join(", ", shard.Slices.Select(s => $"{s.Path} [{s.Start}:{s.Stop})")));
+        }
+
         if (writer is not null)
         {
             try
@@ -124,7 +181,92 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
         string provenancePath = SidecarPath(writer.OutputPath, "provenance");
         WriteJsonAtomically(cutFlowPath, CutFlowDocument(result.CutFlow));
         WriteJsonAtomically(provenancePath, provenance);
-        return new RunSummary(result, writer.OutputPath, cutFlowPath, provenancePath);
+        string? donePath = null;
+        if (shard is not null)
+        {
+            // Last: the marker says the output and its sidecars are complete.
+            donePath = DoneMarker.PathFor(writer.OutputPath);
+            WriteJsonAtomically(donePath, new DoneMarker
+            {
+                Shard = overrides.Shard!.Label,
+                Split = overrides.Shard.Split.ToString(),
+                EntryStart = shard.Start,
+                EntryStop = shard.Stop,
+                EventsRead = result.EventsRead,
+                EventsWritten = result.EventsWritten,
+                Output = writer.OutputPath,
+                OutputBytes = new FileInfo(writer.OutputPath).Length,
+                OutputSha256 = DoneMarker.Sha256Of(writer.OutputPath),
+                ChainSha256 = file.Sha256,
+                ToolVersion = ToolVersion,
+                FinishedUtc = DateTimeOffset.UtcNow,
+            });
+        }
+        return new RunSummary(result, writer.OutputPath, cutFlowPath, provenancePath) { DoneMarkerPath = donePath };
+    }
+
+    /// <summary>
+    /// The shards of <paramref name="chain"/>'s input under <paramref name="split"/> (the reader must implement
+    /// <see cref="IShardableReader"/>), with at most <paramref name="maxEvents"/> entries in all (0: no limit).
+    /// </summary>
+    public static IReadOnlyList<Shard> PlanShards(Chain chain, ShardSplit split, long maxEvents)
+    {
+        IShardableReader reader = ShardableReader(chain);
+        IReadOnlyList<long> counts;
+        try
+        {
+            counts = reader.CountEntriesPerFile();
+        }
+        catch (Exception e)
+        {
+            throw chain.Reader.Translate(e, "to count its entries");
+        }
+        return ShardPlan.Split(counts, reader.InputFiles, split, maxEvents);
+    }
+
+    private static IShardableReader ShardableReader(Chain chain) => chain.Reader.Instance as IShardableReader
+        ?? throw new ConfigurationException(chain.File.Path, chain.Reader.Position.Line, chain.Reader.Position.Column,
+            $"the reader '{chain.Reader.Plugin.Name}' cannot be split into shards (it does not implement IShardableReader); docs/grid.md lists the readers that can");
+
+    private static Shard SelectShard(Chain chain, ShardRequest request, long maxEvents)
+    {
+        IReadOnlyList<Shard> shards = PlanShards(chain, request.Split, maxEvents);
+        if (shards.Count != request.Count)
+        {
+            throw new UsageException($"--shard {request.Label}: the input splits into {shards.Count} shard(s) with {request.Split}, not {request.Count}; "
+                + $"use --shard K/{shards.Count}");
+        }
+        Shard shard = shards[request.Index];
+        ShardableReader(chain).Restrict(shard.Start, shard.Stop);
+        return shard;
+    }
+
+    /// <summary>
+    /// The writer's <c>with:</c> with <c>path:</c> replaced: by <c>--output</c>, or for a shard by the chain's path with
+    /// <c>.shard-K-of-N</c> before its extension; null to keep the chain's.
+    /// </summary>
+    private static YamlMapping? WriterWith(ChainFile file, RunOverrides overrides)
+    {
+        if (file.Root.Find("writer") is not YamlMapping writer || (overrides.Output is null && overrides.Shard is null))
+        {
+            return null;
+        }
+        var with = writer.Find("with") as YamlMapping;
+        string? path = overrides.Output;
+        if (path is null && with?.Find("path") is YamlScalar configured)
+        {
+            path = ShardPath(configured.Value, overrides.Shard!.Index, overrides.Shard.Count);
+        }
+        return path is null ? null : Chain.WithKey(with, writer.Position, "path", path);
+    }
+
+    /// <summary><c>out/calib.root</c>, shard 3 of 4 → <c>out/calib.shard-3-of-4.root</c>.</summary>
+    public static string ShardPath(string path, int index, int count)
+    {
+        string name = Path.GetFileName(path);
+        int dot = name.LastIndexOf('.');
+        string suffix = $".shard-{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}-of-{count.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return dot <= 0 ? path + suffix : path[..(path.Length - name.Length + dot)] + suffix + name[dot..];
     }
 
     /// <summary>The provenance of a run of <paramref name="chain"/> starting now.</summary>
