@@ -159,6 +159,40 @@ public sealed partial class CopyableConfigTests
     }
 
     [Fact]
+    public void Grid_production_submits_shards_that_merge_into_the_single_run()
+    {
+        using var work = new TempDirectory();
+        string train = Shrink(work, "gbdt-train.yaml", ("trees: 300", "trees: 10"));
+        Succeeded(Tool.Run(work.Path, "train", train, "--max-events", "1500", "--quiet"));
+        string[] simulate = ["simulate", "--process", "zee", "--pileup", "30", "--endcap", "--window", "5", "--events", "70", "--quiet"];
+        Succeeded(Tool.Run(work.Path, [.. simulate, "-o", "out/nanoaod/zee_1.root"]));
+        Succeeded(Tool.Run(work.Path, [.. simulate, "--first-event", "70", "-o", "out/nanoaod/zee_2.root"]));
+        string chain = Shrink(work, "grid-production.yaml");
+
+        // The single run, then the same chain as a batch production: the files submit writes, each shard run by the
+        // wrapper as a worker node would (the backend itself is tested on a real pool by GridTests), status, merge.
+        Succeeded(Tool.Run(work.Path, "run", chain, "--quiet"));
+        Succeeded(Tool.Run(work.Path, "submit", chain, "--backend", "htcondor", "--jobs", "3", "--workdir", "production", "--dry-run"));
+        for (int shard = 0; shard < 3; shard++)
+        {
+            HtCondorPool.Result job = HtCondorPool.ShellIn(work.Path, work.File("production/run-shard.sh"), shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(job.ExitCode == 0, job.ToString());
+        }
+        Tool.Result status = Tool.Run(work.Path, "status", "production");
+        Succeeded(status);
+        Tool.Result merge = Tool.Run(work.Path, "merge", "production", "--output", "merged.root");
+        Succeeded(merge);
+        Assert.Contains("merged 3 shard(s), 140 events", merge.Stdout, StringComparison.Ordinal);
+
+        const string Branches = "event,nElectron,Electron_energy,Electron_energyCalib";
+        JsonElement[] single = Dump(work, "out/grid-production/calibrated.root", Branches);
+        JsonElement[] merged = Dump(work, "merged.root", Branches);
+        Assert.Equal(140, single.Length);
+        Assert.Equal(single.Select(r => r.GetRawText()), merged.Select(r => r.GetRawText()));
+        Assert.Contains(merged, r => r.GetProperty("nElectron").GetInt32() > 0);
+    }
+
+    [Fact]
     public void Apply_hdf5_images_applies_a_CNN_trained_on_the_simulators_h5_to_an_image_file_and_writes_a_friend()
     {
         using var work = new TempDirectory();
