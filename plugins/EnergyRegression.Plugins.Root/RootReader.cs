@@ -79,19 +79,7 @@ public sealed class RootReader : IShardableReader
     }
 
     /// <summary>The entries each file gives within <c>entries</c> (each file's header is read once).</summary>
-    public IReadOnlyList<long> CountEntriesPerFile()
-    {
-        EntryRange configured = _config.Range;
-        var counts = new long[_files.Count];
-        long fileFirst = 0;
-        for (int f = 0; f < _files.Count; f++)
-        {
-            long entries = EntriesOf(f);
-            counts[f] = configured.CountInFile(fileFirst, entries);
-            fileFirst += entries;
-        }
-        return counts;
-    }
+    public IReadOnlyList<long> CountEntriesPerFile() => _config.Range.CountPerFile(Enumerable.Range(0, _files.Count).Select(EntriesOf));
 
     /// <inheritdoc />
     public void Restrict(long start, long stop) => _range = _config.Range.Within(start, stop);

@@ -31,6 +31,19 @@ public sealed class EntryRangeTests
         Assert.Equal(0, EntryRange.Parse("30:").CountWithin(21));
     }
 
+    [Fact]
+    public void Entries_per_file_within_the_range_and_its_shards()
+    {
+        // Files of 7, 0, 5 and 9 entries (input entries 0–6, –, 7–11, 12–20); entries 3:15 take 4, 0, 5, 3 of them.
+        long[] files = [7, 0, 5, 9];
+        var range = EntryRange.Parse("3:15");
+        Assert.Equal([4L, 0, 5, 3], range.CountPerFile(files));
+        Assert.Equal(files, EntryRange.Parse(null).CountPerFile(files));
+        // The range's 2nd to 8th entries (a shard) are input entries 5–10: 2 in the first file, 4 in the third.
+        Assert.Equal([2L, 0, 4, 0], range.Within(2, 8).CountPerFile(files));
+        Assert.Empty(range.CountPerFile([]));
+    }
+
     [Theory]
     [InlineData("5")]
     [InlineData("1:2:3")]

@@ -38,9 +38,22 @@ public readonly record struct EntryRange(long Start, long? Stop)
     /// <summary>True when no entry at or after <paramref name="entry"/> lies in the range (readers stop opening files).</summary>
     public bool EndsBefore(long entry) => entry >= (Stop ?? long.MaxValue);
 
-    /// <summary>How many entries of a file (input entries <paramref name="fileFirst"/> … + <paramref name="fileEntries"/>) lie in the range.</summary>
-    public long CountInFile(long fileFirst, long fileEntries) =>
-        Math.Clamp((Stop ?? long.MaxValue) - fileFirst, 0, fileEntries) - Math.Clamp(Start - fileFirst, 0, fileEntries);
+    /// <summary>
+    /// How many entries of each file lie in the range, the files being one stream of input entries with
+    /// <paramref name="entriesPerFile"/> entries each, in order (<see cref="IShardableReader.CountEntriesPerFile"/>).
+    /// </summary>
+    public IReadOnlyList<long> CountPerFile(IEnumerable<long> entriesPerFile)
+    {
+        ArgumentNullException.ThrowIfNull(entriesPerFile);
+        var counts = new List<long>();
+        long fileFirst = 0;
+        foreach (long entries in entriesPerFile)
+        {
+            counts.Add(Math.Clamp((Stop ?? long.MaxValue) - fileFirst, 0, entries) - Math.Clamp(Start - fileFirst, 0, entries));
+            fileFirst += entries;
+        }
+        return counts;
+    }
 
     /// <summary>
     /// The part of this range from its <paramref name="start"/>-th to its <paramref name="stop"/>-th entry (stop exclusive),
