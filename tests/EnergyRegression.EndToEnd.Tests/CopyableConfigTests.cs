@@ -192,6 +192,35 @@ public sealed partial class CopyableConfigTests
         Assert.Contains(merged, r => r.GetProperty("nElectron").GetInt32() > 0);
     }
 
+    /// <summary>The seeds' model chains and the Z → ee sample chain, shrunk, train (or run) and apply through the tool.</summary>
+    [Fact]
+    public void Seed_model_chains_and_the_zee_sample_chain_run()
+    {
+        using var work = new TempDirectory();
+        string models = Shrink(work, "train-seed-models.yaml", ("events: 6400", "events: 300"),
+            ("epochs: 20, steps_per_epoch: 100", "epochs: 1, steps_per_epoch: 3"));
+        Succeeded(Tool.Run(work.Path, "train", models, "--quiet"));
+        Succeeded(Tool.Run(work.Path, "run", models, "--quiet"));
+        JsonElement[] rows = Dump(work, "out/seed-models/electrons.root", "nElectron,Electron_energyBaseline,Electron_energyLinear,Electron_energyShallow");
+        Assert.Equal(300, rows.Length);
+        Assert.All(rows, r => Assert.Equal(r.GetProperty("nElectron").GetInt32(), Numbers(r, "Electron_energyShallow").Length));
+
+        string cnn = Shrink(work, "train-seed-cnn.yaml", ("events: 6400", "events: 300"), ("epochs: 20", "epochs: 1"), ("steps_per_epoch: 100", "steps_per_epoch: 3"));
+        Succeeded(Tool.Run(work.Path, "train", cnn, "--quiet"));
+        Succeeded(Tool.Run(work.Path, "run", cnn, "--quiet"));
+        Assert.Equal(300, Dump(work, "out/seed-cnn/electrons.root", "nElectron,Electron_energyNN").Length);
+
+        string zee = Shrink(work, "simulate-zee.yaml", ("events: 20000", "events: 200"));
+        Succeeded(Tool.Run(work.Path, "run", zee, "--quiet"));
+        // The chain selects events: the file holds what reached the writer, per the cut flow.
+        using var cutFlow = JsonDocument.Parse(File.ReadAllText(work.File("out/simulate-zee/zee.cutflow.json")));
+        JsonElement[] steps = [.. cutFlow.RootElement.GetProperty("steps").EnumerateArray()];
+        Assert.Equal(200, steps[0].GetProperty("events_out").GetInt64());
+        long written = steps[^1].GetProperty("events_in").GetInt64();
+        Assert.InRange(written, 1, 200);
+        Assert.Equal(written, Dump(work, "out/simulate-zee/zee.root", "event,nElectron").Length);
+    }
+
     [Fact]
     public void Apply_hdf5_images_applies_a_CNN_trained_on_the_simulators_h5_to_an_image_file_and_writes_a_friend()
     {
