@@ -58,15 +58,7 @@ public sealed class RootReader : IShardableReader
     public IReadOnlyList<string> CollectionNames => [.. _schema.Collections.Select(c => c.Name)];
 
     /// <summary>The sum of the tree's entries over all files, within <c>entries</c>.</summary>
-    public long? CountEvents()
-    {
-        long total = 0;
-        for (int f = 0; f < _files.Count; f++)
-        {
-            total += EntriesOf(f);
-        }
-        return _range.CountWithin(total);
-    }
+    public long? CountEvents() => _range.CountWithin(Enumerable.Range(0, _files.Count).Sum(EntriesOf));
 
     private long EntriesOf(int f)
     {

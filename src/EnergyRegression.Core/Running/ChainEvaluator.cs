@@ -314,14 +314,9 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
             }
             _windowShape = column.Shape;
             _windowSum ??= new double[column.RowSize];
-            var values = new double[column.Rows * column.RowSize];
-            column.CopyTo(values);
-            for (int row = 0; row < column.Rows; row++)
+            for (int i = 0; i < column.Rows * column.RowSize; i++)
             {
-                for (int k = 0; k < column.RowSize; k++)
-                {
-                    _windowSum[k] += values[row * column.RowSize + k];
-                }
+                _windowSum[i % column.RowSize] += column.GetDouble(i);
             }
             _windowObjects += column.Rows;
         }
