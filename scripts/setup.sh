@@ -42,45 +42,36 @@ else
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# --- libstdc++ for TorchSharp -------------------------------------------------------------------
-# TorchSharp's native library needs GLIBCXX_3.4.32 (GCC >= 13); Debian 12 ships GCC 12's libstdc++.
-# Only where the symbol is missing: add the trixie suite with a pin priority below 100 (apt then never
-# upgrades an installed package from it, see apt_preferences(5)) and install libstdc++6 (and the libc6
-# it requires) from it explicitly with -t.
-# (no early-exiting reader in pipes: with pipefail, SIGPIPE would fail the script)
-libstdcxx=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}' || true)
-libstdcxx=${libstdcxx:-/usr/lib/x86_64-linux-gnu/libstdc++.so.6}
-if ! grep -aq 'GLIBCXX_3\.4\.32' "$libstdcxx" 2>/dev/null; then
-    log "libstdc++ lacks GLIBCXX_3.4.32: installing libstdc++6 from Debian trixie (pinned)"
-    if [ ! -f /etc/apt/sources.list.d/energyreg-trixie.sources ]; then
-        as_root tee /etc/apt/sources.list.d/energyreg-trixie.sources >/dev/null <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-        as_root tee /etc/apt/preferences.d/energyreg-trixie >/dev/null <<'PIN'
-# Installed by EnergyRegression's setup: never take packages from trixie unless asked by name.
-Package: *
-Pin: release n=trixie
-Pin-Priority: 50
-PIN
-        apt_updated=0
-    fi
+# --- TorchSharp on the system's own C++ runtime ------------------------------------------------------
+# TorchSharp's native library asks for one GCC 13 libstdc++ version (GLIBCXX_3.4.32) for a symbol it never calls;
+# Debian 12 has GCC 12's runtime. The build patches the tool's copy of libLibTorchSharp.so instead of changing the
+# system (scripts/torchsharp-compat.sh, run by the tool's build and publish), with g++, patchelf, readelf (binutils)
+# and python3 from this machine's own release. Nothing is installed from another Debian release.
+compat_packages=(g++ patchelf binutils python3)
+compat_missing=()
+for p in "${compat_packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || compat_missing+=("$p")
+done
+if [ "${#compat_missing[@]}" -gt 0 ]; then
+    log "installing ${compat_missing[*]} (to run TorchSharp on the system's libstdc++)"
     apt_update_once
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t trixie libstdc++6
-    grep -aq 'GLIBCXX_3\.4\.32' "$libstdcxx" || { log "libstdc++ still lacks GLIBCXX_3.4.32 after install"; exit 1; }
-else
-    log "libstdc++ has GLIBCXX_3.4.32: nothing to do"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${compat_missing[@]}"
+fi
+# Earlier versions of this script added Debian trixie as an apt source and installed trixie's libstdc++6 and libc6.
+# Say so once; undoing it is the administrator's call (docs/troubleshooting.md, "Machines set up by an older setup").
+if [ -f /etc/apt/sources.list.d/energyreg-trixie.sources ] || [ -f /etc/apt/preferences.d/energyreg-trixie ]; then
+    log "note: an older setup added the Debian trixie apt source (/etc/apt/sources.list.d/energyreg-trixie.sources);" \
+        "it is no longer used: see docs/troubleshooting.md, 'Machines set up by an older setup', to remove it"
 fi
 
 # --- HTCondor for the grid tests -----------------------------------------------------------------------
 # A personal HTCondor pool runs the grid tests (tests/EnergyRegression.EndToEnd.Tests/GridTests.cs). Debian 12 has no
-# condor; scripts/setup-htcondor.sh unpacks trixie's minicondor and what it strictly needs into /opt/energyreg-htcondor
-# without installing them over bookworm's libraries (it explains why). Skipped with the test oracles.
+# condor; scripts/setup-htcondor.sh unpacks trixie's minicondor and what it strictly needs into /opt/energyreg-htcondor,
+# through an apt configuration of its own: the system's apt sources and packages stay as they are (it explains why).
+# Skipped with the test oracles.
 if [ "${SETUP_SKIP_ORACLES:-0}" != 1 ]; then
-    "$repo/scripts/setup-htcondor.sh"
+    "$repo/scripts/setup-htcondor.sh" || log "WARNING: HTCondor could not be installed; the HTCondor pool test will be skipped"
 fi
 
 # --- npm test oracles ------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ namespace EnergyRegression.Plugins.Regressors.Torch;
 
 /// <summary>
 /// Starting libtorch and choosing the device. TorchSharp is loaded once per process (the host shares it with every
-/// plugin); its native library needs a libstdc++ with GLIBCXX_3.4.32 (GCC ≥ 13), which scripts/setup.sh installs on
-/// Debian 12 — a failure to load says so instead of a stack trace.
+/// plugin); its native library asks for a libstdc++ with GLIBCXX_3.4.32 (GCC ≥ 13), which the tool's build patches away
+/// (scripts/torchsharp-compat.sh) — a failure to load says so instead of a stack trace.
 /// </summary>
 internal static class TorchRuntime
 {
@@ -30,7 +30,8 @@ internal static class TorchRuntime
             {
                 throw new PluginSetupException(
                     "libtorch (TorchSharp's native library) could not be loaded: " + Innermost(e).Message
-                    + ". On Debian 12 its libstdc++ needs GLIBCXX_3.4.32 (GCC >= 13): run scripts/setup.sh, which installs libstdc++6 from trixie"
+                    + ". If it names GLIBCXX_3.4.32, the tool's copy of libLibTorchSharp.so is not patched for the system's C++ runtime: run scripts/setup.sh"
+                    + " or scripts/torchsharp-compat.sh on the tool folder"
                     + " (docs/neural-regressors.md, \"Troubleshooting\").", e);
             }
             _started = true;
