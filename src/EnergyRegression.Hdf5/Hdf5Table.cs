@@ -514,12 +514,19 @@ public sealed class Hdf5Table
 
     private static string? PandasIndexName(Hdf5File file, string group)
     {
+        // pandas' "info" attribute: {"index": {"index_name": NAME, …}} (or "names": [NAME]) for a named index.
         if (file.RawAttribute(group, "info") is { } info && Pickle.TryRead(info.Data, out object? value)
             && value is Dictionary<string, object?> dict && dict.TryGetValue("index", out object? index)
-            && index is Dictionary<string, object?> indexInfo && indexInfo.TryGetValue("names", out object? names)
-            && names is List<object?> { Count: 1 } list && list[0] is string name)
+            && index is Dictionary<string, object?> indexInfo)
         {
-            return name;
+            if (indexInfo.TryGetValue("index_name", out object? indexName) && indexName is string name)
+            {
+                return name;
+            }
+            if (indexInfo.TryGetValue("names", out object? names) && names is List<object?> { Count: 1 } list && list[0] is string listed)
+            {
+                return listed;
+            }
         }
         return null;
     }

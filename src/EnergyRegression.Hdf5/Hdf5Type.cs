@@ -161,13 +161,18 @@ public sealed class Hdf5Type
                     return new Hdf5Type(type, Hdf5TypeKind.Number, "bool") { ElementType = typeof(bool), IsBool = true, EnumMembers = members };
                 }
                 // Any other enum reads as its integer values; inspect lists the names.
-                string name = $"enum {baseType.Name} {{{string.Join(", ", members.Select(m => $"{m.Item1} = {m.Item2}"))}}}";
+                IEnumerable<(string, string)> byValue = members.OrderBy(m => decimal.TryParse(m.Item2, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal v) ? v : 0);
+                string name = $"enum {baseType.Name} {{{string.Join(", ", byValue.Select(m => $"{m.Item1} = {m.Item2}"))}}}";
                 return new Hdf5Type(type, Hdf5TypeKind.Number, name) { ElementType = baseType.ElementType, InPlace = baseType.InPlace, EnumMembers = members };
             }
             case H5Class.Array:
             {
                 Hdf5Type baseType = Of(type.BaseType!);
                 string dims = string.Join("×", type.ArrayDimensions);
+                if (baseType.Kind == Hdf5TypeKind.String && baseType.Raw.Class == H5Class.String)
+                {
+                    return new Hdf5Type(type, Hdf5TypeKind.String, $"{baseType.Name}[{dims}]") { Shape = [.. type.ArrayDimensions], Base = baseType };
+                }
                 if (baseType.Kind != Hdf5TypeKind.Number || baseType.Shape.Length > 0)
                 {
                     return Unsupportable(type, $"{baseType.Name}[{dims}]", "arrays of anything but numbers are not supported");

@@ -16,7 +16,10 @@ internal static class H5Group
     {
         var links = new List<H5Link>();
         H5Message? table = header.First(H5MessageType.SymbolTable);
-        if (table is not null || cachedTable is not null)
+        // The superblock's cached symbol table of the root is only a cache: a root group converted to the new
+        // style (by adding an external link, say) keeps a stale one.
+        bool newStyle = header.Has(H5MessageType.Link) || header.Has(H5MessageType.LinkInfo);
+        if (table is not null || (cachedTable is not null && !newStyle))
         {
             ulong btree, heapAddress;
             if (table is not null)

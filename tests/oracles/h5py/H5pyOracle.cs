@@ -23,6 +23,9 @@ public static class H5pyOracle
     /// <summary>Runs Oracle/make_h5py_files.py into <paramref name="directory"/>.</summary>
     public static void MakeH5pyFiles(string directory) => Run(_python.Value, [Path.Combine(OracleDirectory, "make_h5py_files.py"), directory]);
 
+    /// <summary>Runs another script of this directory (make_corpus.py: h5py, pandas, PyTables and the filter plugins).</summary>
+    public static string RunScript(string script, params string[] args) => Run(_python.Value, [Path.Combine(OracleDirectory, script), .. args]);
+
     /// <summary>h5dump's text output with the given options.</summary>
     public static string H5dump(params string[] args) => Run("h5dump", args);
 
