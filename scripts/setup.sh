@@ -27,8 +27,12 @@ apt_update_once() {
 # --- system packages -------------------------------------------------------------------------
 # fonts-dejavu-core: fonts for headless plots; binutils: not needed, we grep the library instead.
 # hdf5-tools (h5dump) and python3-h5py (for /usr/bin/python3): independent HDF5 oracles of the tests
-# and the h5py side of benchmarks/hdf5-read.sh; the tool itself needs neither.
-apt_packages=(fonts-dejavu-core ca-certificates hdf5-tools python3-h5py)
+# and the h5py side of benchmarks/hdf5-read.sh; the tool itself needs neither. The HDF5 breadth corpus
+# (tests/oracles/h5py/make_corpus.py) is written at test time by pandas and PyTables (python3-pandas,
+# python3-tables) and h5py with the filter plugins Debian packages (python3-hdf5plugin; bzip2/lz4, blosc,
+# lzf and zfp plugins) and python3-zstandard (zstd chunks).
+apt_packages=(fonts-dejavu-core ca-certificates hdf5-tools python3-h5py python3-pandas python3-tables python3-hdf5plugin
+    hdf5-filter-plugin hdf5-filter-plugin-blosc-serial hdf5-plugin-lzf hdf5-filter-plugin-zfp-serial python3-zstandard)
 missing=()
 for p in "${apt_packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

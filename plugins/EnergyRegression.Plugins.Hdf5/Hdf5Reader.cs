@@ -54,6 +54,15 @@ public sealed class Hdf5Reader : IShardableReader
         Hdf5Table table = Resolve(file, _files[0]);
         _fileEntries[0] = table.Entries;
         _columns = Select(table);
+        // A dataset the reader cannot decode is never a column quietly left out: the run stops unless columns: leave it out.
+        foreach ((string name, string dataset, string reason) in table.Unreadable)
+        {
+            bool wanted = config.Columns.Length == 0 || config.Columns.Any(c => FileSystemName.MatchesSimpleExpression(c, name, ignoreCase: false));
+            if (wanted)
+            {
+                throw new InputDataException(_files[0], $"dataset {dataset}", $"It cannot be read: {reason}. Leave it out with the reader's columns: key to read the rest.");
+            }
+        }
         _collections = [.. table.Collections.Select(c => c.Name).Where(c => _columns.Any(col => col.Collection == c) || ExplicitlySelected("n" + c))];
         if (config.Columns.Length == 0 || config.Columns.Any(c => c.IndexOfAny(_wildcards) >= 0))
         {

@@ -23,7 +23,20 @@ public sealed class Hdf5Dataset
     private Dictionary<ulong, H5Chunk>? _chunks;
     private List<VirtualMapping>? _mappings;
 
-    internal Hdf5Dataset(Hdf5File file, H5Source source, string path, H5ObjectHeader header)
+    /// <summary>Opens a dataset; sizes that overflow (damaged dimensions) are a format error.</summary>
+    internal static Hdf5Dataset Create(Hdf5File file, H5Source source, string path, H5ObjectHeader header)
+    {
+        try
+        {
+            return new Hdf5Dataset(file, source, path, header);
+        }
+        catch (OverflowException ex)
+        {
+            throw new Hdf5FormatException(source.Path, $"dataset {path}", $"Its sizes are impossible ({ex.Message.TrimEnd('.')}): the file is damaged.", ex);
+        }
+    }
+
+    private Hdf5Dataset(Hdf5File file, H5Source source, string path, H5ObjectHeader header)
     {
         File = file;
         Path = path;
@@ -39,6 +52,10 @@ public sealed class Hdf5Dataset
         IsScalar = space.IsScalar;
         IsNull = space.IsNull;
         Dimensions = space.Dimensions;
+        if (Dimensions.Any(d => d > 1UL << 48))
+        {
+            throw source.Error(_what, $"Dimensions {string.Join(" × ", Dimensions)} are impossible: the file is damaged.");
+        }
         MaxDimensions = space.MaxDimensions ?? space.Dimensions;
         _layout = H5Layout.Parse(new H5Cursor(source, layoutMessage.Body, _what));
         _pipeline = header.First(H5MessageType.FilterPipeline) is { } filters ? H5FilterPipeline.Parse(new H5Cursor(source, filters.Body, _what)) : [];
@@ -149,7 +166,11 @@ public sealed class Hdf5Dataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        long bytes = checked(count * RowBytes);
+        if (RowBytes > 0 && count > int.MaxValue / RowBytes)
+        {
+            throw new Hdf5FormatException(File.Path, _what, $"Rows {first}–{first + count - 1} of {RowBytes} bytes each do not fit one read.");
+        }
+        long bytes = count * RowBytes;
         if (destination.Length < bytes)
         {
             throw new ArgumentException($"Destination has {destination.Length} bytes, {bytes} needed.", nameof(destination));
@@ -200,6 +221,11 @@ public sealed class Hdf5Dataset
         catch (Hdf5FormatException ex) when (ex.ObjectPath != place && ex.File == _source.Path)
         {
             throw new Hdf5FormatException(_source.Path, place, $"{ex.ObjectPath}: {ex.Detail}", ex);
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentException or IndexOutOfRangeException or InvalidCastException)
+        {
+            // Sizes that overflow or do not fit come from damaged dimensions, chunk sizes or selections.
+            throw new Hdf5FormatException(_source.Path, place, $"Its sizes are impossible ({ex.Message.TrimEnd('.')}): the file is damaged.", ex);
         }
     }
 
@@ -425,9 +451,14 @@ public sealed class Hdf5Dataset
             {
                 Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Decode);
             }
-            catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is Hdf5FormatException) is Hdf5FormatException first0)
+            catch (AggregateException ex)
             {
-                throw new Hdf5FormatException(first0.File, first0.ObjectPath, first0.Detail, first0);
+                Exception first0 = ex.InnerExceptions.FirstOrDefault(e => e is Hdf5FormatException) ?? ex.InnerExceptions[0];
+                if (first0 is Hdf5FormatException format)
+                {
+                    throw new Hdf5FormatException(format.File, format.ObjectPath, format.Detail, format);
+                }
+                throw _source.Error(place, Hdf5File.Describe(first0));
             }
         }
         else
@@ -460,13 +491,21 @@ public sealed class Hdf5Dataset
 
     private byte[] DecodeChunk(H5Chunk c, ulong[] chunk, int chunkBytes, string place)
     {
-        string where = $"{place}: chunk at rows {c.Scaled[0] * chunk[0]}–{Math.Min((c.Scaled[0] + 1) * chunk[0], Dimensions[0]) - 1} (file offset {_source.Position(c.Address, place)})";
+        string where = $"The chunk of rows {c.Scaled[0] * chunk[0]}–{Math.Max(c.Scaled[0] * chunk[0], Math.Min((c.Scaled[0] + 1) * chunk[0], Dimensions[0]) - 1)} (at byte {_source.Position(c.Address, place)})";
         ulong stored = _pipeline.Length == 0 || c.Size == 0 ? (ulong)chunkBytes : c.Size;
         if (stored > int.MaxValue / 2 || (_pipeline.Length == 0 && stored != (ulong)chunkBytes))
         {
-            throw _source.Error(where, $"Its stored size {stored} is impossible for a chunk of {chunkBytes} bytes: the file is damaged.");
+            throw _source.Error(place, $"{where}: its stored size {stored} is impossible for a chunk of {chunkBytes} bytes: the file is damaged.");
         }
-        byte[] raw = _source.Read(c.Address, (long)stored, where);
+        byte[] raw;
+        try
+        {
+            raw = _source.Read(c.Address, (long)stored, place);
+        }
+        catch (Hdf5FormatException ex)
+        {
+            throw _source.Error(place, $"{where}: {ex.Detail}");
+        }
         if (_pipeline.Length == 0)
         {
             return raw;
@@ -488,7 +527,7 @@ public sealed class Hdf5Dataset
         }
         catch (FilterException ex)
         {
-            throw _source.Error(where, ex.Message.EndsWith('.') ? ex.Message : ex.Message + ".");
+            throw _source.Error(place, $"{where}: {ex.Message}{(ex.Message.EndsWith('.') ? "" : ".")}");
         }
     }
 
@@ -535,6 +574,10 @@ public sealed class Hdf5Dataset
             }
         }
     }
+
+    /// <summary>The absolute file positions and stored sizes of a chunked dataset's chunks (for tests that damage them).</summary>
+    internal IReadOnlyList<(long Position, long Size)> ChunkExtents() =>
+        Chunks is null ? [] : [.. ChunkIndex($"dataset {Path}").Values.Select(c => (_source.Position(c.Address, Path), (long)(c.Size == 0 ? Chunks.Aggregate((ulong)Type.Size, (a, d) => a * d) : c.Size)))];
 
     /// <summary>A virtual dataset's mapping: a block of the virtual dataset and the source dataset block it shows.</summary>
     private sealed record VirtualMapping(string SourceFile, string SourceDataset, ulong[]? SourceStart, ulong[]? SourceSize, ulong[] Start, ulong[] Size);

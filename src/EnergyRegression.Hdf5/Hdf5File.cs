@@ -62,13 +62,28 @@ public sealed class Hdf5File : IDisposable
         {
             throw new FileNotFoundException($"No such file: {path}", path);
         }
-        return new Hdf5File(path, new H5Source(path));
+        return OpenChecked(path, () => new H5Source(path));
+    }
+
+    /// <summary>Opens a file held in memory, named <paramref name="path"/> in messages (for tests that mutate files).</summary>
+    internal static Hdf5File Open(string path, byte[] bytes) => OpenChecked(path, () => new H5Source(path, bytes));
+
+    private static Hdf5File OpenChecked(string path, Func<H5Source> open)
+    {
+        try
+        {
+            return new Hdf5File(path, open());
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentException or IndexOutOfRangeException)
+        {
+            throw new Hdf5FormatException(path, "superblock", $"Its sizes are impossible ({ex.Message.TrimEnd('.')}): the file is damaged.", ex);
+        }
     }
 
     /// <summary>Where a path leads: an object of some file, or why it leads nowhere.</summary>
     private readonly record struct Target(H5Source? Source, ulong Address, string? Problem, string? Link);
 
-    private Target Resolve(string path) => Resolve(_source, Normalize(path), 0);
+    private Target Resolve(string path) => _source.Checked(Normalize(path), () => Resolve(_source, Normalize(path), 0));
 
     private Target Resolve(H5Source source, string path, int depth)
     {
@@ -88,7 +103,7 @@ public sealed class Hdf5File : IDisposable
             {
                 return new Target(null, 0, $"{groupPath} is a dataset, not a group", null);
             }
-            List<H5Link> links = H5Group.Links(source, header, $"group {groupPath}", current == source.Superblock.RootObjectHeader ? source.Superblock.RootSymbolTable : null);
+            List<H5Link> links = source.Links(current, $"group {groupPath}");
             H5Link? link = links.FirstOrDefault(l => l.Name == parts[i]);
             walked += "/" + parts[i];
             if (link is null)
@@ -249,7 +264,7 @@ public sealed class Hdf5File : IDisposable
             {
                 throw new Hdf5FormatException(Path, $"dataset {p}", "This is a group, not a dataset.");
             }
-            return new Hdf5Dataset(this, t.Source, p, header);
+            return Hdf5Dataset.Create(this, t.Source, p, header);
         });
         _datasets[p] = result;
         return result;
@@ -271,7 +286,7 @@ public sealed class Hdf5File : IDisposable
             {
                 throw new Hdf5FormatException(Path, $"group {p}", "This is a dataset, not a group.");
             }
-            return (IReadOnlyList<string>)[.. H5Group.Links(t.Source, header, $"group {p}", t.Address == t.Source.Superblock.RootObjectHeader ? t.Source.Superblock.RootSymbolTable : null).Select(l => l.Name)];
+            return (IReadOnlyList<string>)[.. t.Source.Links(t.Address, $"group {p}").Select(l => l.Name)];
         });
     }
 
@@ -317,7 +332,8 @@ public sealed class Hdf5File : IDisposable
             bool group;
             try
             {
-                group = H5Group.IsGroup(t.Source!.ObjectHeader(t.Address));
+                H5Source source = t.Source!;
+                group = source.Checked(child, () => H5Group.IsGroup(source.ObjectHeader(t.Address)));
             }
             catch (Hdf5FormatException ex)
             {
@@ -508,7 +524,7 @@ public sealed class Hdf5File : IDisposable
         {
             throw new Hdf5FormatException(Path, place, $"Its source {file}:{dataset} does not exist{(t.Problem is null ? "" : $" ({t.Problem})")}.");
         }
-        var result = new Hdf5Dataset(this, t.Source, Normalize(dataset), t.Source.ObjectHeader(t.Address));
+        var result = Hdf5Dataset.Create(this, t.Source, Normalize(dataset), t.Source.ObjectHeader(t.Address));
         _virtualSources[(file, dataset)] = result;
         return result;
     }

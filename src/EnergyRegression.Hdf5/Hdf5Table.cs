@@ -63,8 +63,10 @@ public sealed class Hdf5Table
     private readonly Dictionary<string, (long Entry, long Value)> _countsCursor = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long FirstObject, int Objects, byte[] Values)> _sequences = new(StringComparer.Ordinal);
 
-    private Hdf5Table(Hdf5File file, long entries, List<Hdf5Column> columns, List<Hdf5Collection> collections, List<string> skipped, string layout)
+    private Hdf5Table(Hdf5File file, long entries, List<Hdf5Column> columns, List<Hdf5Collection> collections, List<string> skipped, string layout,
+        List<(string Name, string Dataset, string Reason)> unreadable)
     {
+        Unreadable = unreadable;
         File = file;
         Entries = entries;
         Columns = columns;
@@ -88,6 +90,13 @@ public sealed class Hdf5Table
     /// <summary>Datasets or members that cannot become columns, as <c>/path (reason)</c>.</summary>
     public IReadOnlyList<string> Skipped { get; }
 
+    /// <summary>
+    /// Datasets that would be columns but cannot be decoded (a filter this reader does not know): the column
+    /// name they would have, the dataset and why. Also in <see cref="Skipped"/>; the reader refuses to run
+    /// without them unless its <c>columns:</c> leave them out.
+    /// </summary>
+    public IReadOnlyList<(string Name, string Dataset, string Reason)> Unreadable { get; }
+
     /// <summary>What the file was read as: <c>table layout</c>, <c>pandas DataFrame (format="table")</c>, …</summary>
     public string Layout { get; }
 
@@ -102,11 +111,25 @@ public sealed class Hdf5Table
         public List<string> Skipped { get; } = [];
 
         public List<(string Dataset, long Rows)> Lengths { get; } = [];
+
+        public List<(string Name, string Dataset, string Reason)> Unreadable { get; } = [];
     }
 
     /// <summary>Resolves the table of <paramref name="file"/>.</summary>
     /// <exception cref="Hdf5FormatException">A dataset is missing, damaged, has the wrong length or shape, or two become the same column.</exception>
     public static Hdf5Table Resolve(Hdf5File file, Hdf5TableOptions options)
+    {
+        try
+        {
+            return ResolveTable(file, options);
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+        {
+            throw new Hdf5FormatException(file.Path, $"group {Hdf5File.Normalize(options.EventGroup)}", $"Its sizes are impossible ({ex.Message.TrimEnd('.')}): the file is damaged.", ex);
+        }
+    }
+
+    private static Hdf5Table ResolveTable(Hdf5File file, Hdf5TableOptions options)
     {
         var b = new Builder(file);
         string layout;
@@ -211,7 +234,7 @@ public sealed class Hdf5Table
             throw new Hdf5FormatException(file.Path, $"dataset {same.First().Dataset}",
                 $"Column '{same.Key}' would come from {string.Join(" and ", same.Select(c => c.Member is null ? c.Dataset : $"{c.Dataset} member {c.Member}"))}; rename one (datasets: maps names).");
         }
-        return new Hdf5Table(file, entries, b.Columns, b.Collections, b.Skipped, layout);
+        return new Hdf5Table(file, entries, b.Columns, b.Collections, b.Skipped, layout, b.Unreadable);
     }
 
     /// <summary>The groups at the top of the file that hold a pandas DataFrame.</summary>
@@ -391,6 +414,7 @@ public sealed class Hdf5Table
         {
             // Never a column that fails later: the filter is named now (an input error when it is read).
             b.Skipped.Add($"{dataset.Path} ({filter})");
+            b.Unreadable.Add((name, dataset.Path, filter));
             if (named)
             {
                 throw new Hdf5FormatException(dataset.File.Path, $"dataset {dataset.Path}", $"It cannot be read: {filter}.");
@@ -550,7 +574,23 @@ public sealed class Hdf5Table
     /// of a collection: <paramref name="count"/> + 1 positions in its values datasets (entry i's objects are
     /// rows offsets[i] … offsets[i+1] − 1), checked (non-decreasing, within the values).
     /// </summary>
-    public long[] ReadOffsets(Hdf5Collection collection, long start, int count)
+    public long[] ReadOffsets(Hdf5Collection collection, long start, int count) =>
+        Checked($"collection {collection.Name}, entries {start}–{start + count - 1}", () => ReadOffsetsOf(collection, start, count));
+
+    /// <summary>Sums and sizes that overflow come from damaged counts or dimensions: a format error, not an exception of another kind.</summary>
+    private T Checked<T>(string place, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new Hdf5FormatException(File.Path, place, $"Its sizes are impossible ({ex.Message.TrimEnd('.')}): the file is damaged.", ex);
+        }
+    }
+
+    private long[] ReadOffsetsOf(Hdf5Collection collection, long start, int count)
     {
         long[] offsets = new long[count + 1];
         if (collection.Sequence is { } sequencePath)
@@ -690,7 +730,14 @@ public sealed class Hdf5Table
     /// read from one read of it. Event columns count rows in entries, object columns in objects; the columns of
     /// a variable-length collection take the values its last <see cref="ReadOffsets"/> read.
     /// </summary>
-    public void ReadColumns(IReadOnlyList<Hdf5Column> columns, long firstRow, int rows, Func<Hdf5Column, Memory<byte>> destination)
+    public void ReadColumns(IReadOnlyList<Hdf5Column> columns, long firstRow, int rows, Func<Hdf5Column, Memory<byte>> destination) =>
+        Checked($"rows {firstRow}–{firstRow + rows - 1}", () =>
+        {
+            ReadColumnsOf(columns, firstRow, rows, destination);
+            return 0;
+        });
+
+    private void ReadColumnsOf(IReadOnlyList<Hdf5Column> columns, long firstRow, int rows, Func<Hdf5Column, Memory<byte>> destination)
     {
         foreach (IGrouping<string, Hdf5Column> group in columns.GroupBy(c => c.Dataset, StringComparer.Ordinal))
         {
@@ -777,7 +824,10 @@ public sealed class Hdf5Table
     }
 
     /// <summary>The text of a text column for rows [firstRow, firstRow + rows), row-major over its shape.</summary>
-    public string[] ReadText(Hdf5Column column, long firstRow, int rows)
+    public string[] ReadText(Hdf5Column column, long firstRow, int rows) =>
+        Checked($"dataset {column.Dataset}, rows {firstRow}–{firstRow + rows - 1}", () => ReadTextOf(column, firstRow, rows));
+
+    private string[] ReadTextOf(Hdf5Column column, long firstRow, int rows)
     {
         Hdf5Dataset dataset = File.GetDataset(column.Dataset);
         if (column.Member is null)

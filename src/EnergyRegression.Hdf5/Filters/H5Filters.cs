@@ -135,8 +135,10 @@ internal static class H5Filters
             {
                 throw new FilterException($"{Name(f)}: {ex.Message}");
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException or NotSupportedException)
+            catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
             {
+                // The codec packages throw their own exception types on damaged data (SharpCompress, ZstdSharp, K4os).
+
                 throw new FilterException($"{Name(f)}: the data is damaged ({ex.Message.TrimEnd('.')})");
             }
         }

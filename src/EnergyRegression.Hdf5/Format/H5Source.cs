@@ -11,16 +11,35 @@ namespace EnergyRegression.Hdf5.Format;
 /// </summary>
 internal sealed class H5Source : IDisposable
 {
-    private readonly SafeFileHandle _handle;
+    private readonly SafeFileHandle? _handle;
+    private readonly byte[]? _bytes;
     private readonly Dictionary<ulong, H5ObjectHeader> _headers = [];
     private readonly Dictionary<ulong, byte[]> _globalHeaps = [];
+    private readonly Dictionary<ulong, List<H5Link>> _links = [];
     private readonly Lock _lock = new();
 
     public H5Source(string path)
     {
         Path = path;
         _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        Length = RandomAccess.GetLength(_handle);
+        try
+        {
+            Length = RandomAccess.GetLength(_handle);
+            Superblock = H5Superblock.Read(this);
+        }
+        catch
+        {
+            _handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A file held in memory (the fuzz tests mutate files without writing them out).</summary>
+    public H5Source(string path, byte[] bytes)
+    {
+        Path = path;
+        _bytes = bytes;
+        Length = bytes.Length;
         Superblock = H5Superblock.Read(this);
     }
 
@@ -49,10 +68,15 @@ internal sealed class H5Source : IDisposable
         {
             throw Error(what, $"It lies at bytes {position}–{position + destination.Length - 1}, beyond the end of the file ({Length} bytes): the file is truncated or damaged.");
         }
+        if (_bytes is not null)
+        {
+            _bytes.AsSpan((int)position, destination.Length).CopyTo(destination);
+            return;
+        }
         long at = position;
         while (destination.Length > 0)
         {
-            int n = RandomAccess.Read(_handle, destination, at);
+            int n = RandomAccess.Read(_handle!, destination, at);
             if (n <= 0)
             {
                 throw Error(what, $"The file ends early at byte {at}.");
@@ -110,12 +134,30 @@ internal sealed class H5Source : IDisposable
                 return known;
             }
         }
-        var header = H5ObjectHeader.Read(this, address);
+        H5ObjectHeader header = Checked($"object header at {Hex(address)}", () => H5ObjectHeader.Read(this, address));
         lock (_lock)
         {
             _headers[address] = header;
         }
         return header;
+    }
+
+    /// <summary>The links of the group whose object header is at <paramref name="address"/>, read once.</summary>
+    public List<H5Link> Links(ulong address, string what)
+    {
+        lock (_lock)
+        {
+            if (_links.TryGetValue(address, out List<H5Link>? known))
+            {
+                return known;
+            }
+        }
+        List<H5Link> links = Checked(what, () => H5Group.Links(this, ObjectHeader(address), what, address == Superblock.RootObjectHeader ? Superblock.RootSymbolTable : null));
+        lock (_lock)
+        {
+            _links[address] = links;
+        }
+        return links;
     }
 
     /// <summary>
@@ -171,7 +213,20 @@ internal sealed class H5Source : IDisposable
         throw Error(what, $"The global heap at {Hex(collection)} has no object {index}: the file is damaged.");
     }
 
+    /// <summary>Runs a parse; sizes that overflow or do not fit (damaged fields) become a format error naming the structure.</summary>
+    public T Checked<T>(string what, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentException or IndexOutOfRangeException or InvalidCastException)
+        {
+            throw Error(what, $"Its sizes are impossible ({ex.Message.TrimEnd('.')}): the file is damaged.");
+        }
+    }
+
     public static string Hex(ulong address) => "0x" + address.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _handle?.Dispose();
 }
