@@ -175,9 +175,11 @@ internal static class Hdf5Commands
                     fields.Add((name, null, name[1..]));
                     continue;
                 }
+                string? why = table.Skipped.FirstOrDefault(s => s.Contains("/" + name + " (", StringComparison.Ordinal));
                 Hdf5Column column = table.Columns.FirstOrDefault(c => c.Name == name)
                     ?? throw new InputDataException(path, $"group {Hdf5File.Normalize(eventGroup ?? "events")}",
-                        $"no column '{name}'{NameSuggestions.DidYouMean(name, table.Columns.Select(c => c.Name).Concat(counts))}; columns: {string.Join(", ", table.Columns.Select(c => c.Name))}");
+                        why is not null ? $"'{name}' cannot be read: {why}"
+                        : $"no column '{name}'{NameSuggestions.DidYouMean(name, table.Columns.Select(c => c.Name).Concat(counts))}; columns: {string.Join(", ", table.Columns.Select(c => c.Name))}");
                 fields.Add((name, column, null));
             }
         }

@@ -69,9 +69,11 @@ internal sealed class H5ObjectHeader
                 CheckContinuation(source, what, at, length, seen, ++chunks);
                 var c = new H5Cursor(source, source.Read(at, (long)length, what), $"{what}, continuation chunk at {H5Source.Hex(at)}");
                 c.Signature("OCHK");
-                ReadMessages2(c, c.Data.Length - 4, flags, messages, continuations);
+                // The checksum first: a damaged chunk is reported as such, not as whatever its bytes now say.
                 c.Position = c.Data.Length - 4;
                 c.Checksum();
+                c.Position = 4;
+                ReadMessages2(c, c.Data.Length - 4, flags, messages, continuations);
             }
         }
         else
@@ -169,10 +171,10 @@ internal sealed class H5ObjectHeader
             throw p.Fail($"A first chunk of {chunk0} bytes is impossible: the file is damaged.");
         }
         int headerLength = p.Position;
-        var c = new H5Cursor(source, source.Read(address, headerLength + (long)chunk0 + 4, what), what) { Position = headerLength };
-        ReadMessages2(c, headerLength + (int)chunk0, flags, messages, continuations);
-        c.Position = headerLength + (int)chunk0;
+        var c = new H5Cursor(source, source.Read(address, headerLength + (long)chunk0 + 4, what), what) { Position = headerLength + (int)chunk0 };
         c.Checksum();
+        c.Position = headerLength;
+        ReadMessages2(c, headerLength + (int)chunk0, flags, messages, continuations);
         return flags;
     }
 
