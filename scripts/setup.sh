@@ -67,11 +67,12 @@ fi
 
 # --- HTCondor for the grid tests -----------------------------------------------------------------------
 # A personal HTCondor pool runs the grid tests (tests/EnergyRegression.EndToEnd.Tests/GridTests.cs). Debian 12 has no
-# condor; scripts/setup-htcondor.sh unpacks trixie's minicondor and what it strictly needs into /opt/energyreg-htcondor,
-# through an apt configuration of its own: the system's apt sources and packages stay as they are (it explains why).
-# Skipped with the test oracles.
+# condor; scripts/setup-htcondor.sh unpacks trixie's minicondor and what it strictly needs — trixie's glibc included,
+# used by condor's programs alone — into /opt/energyreg-htcondor-trixie, through an apt configuration of its own: the
+# system's apt sources, packages and C library stay as they are (it explains how). A failure fails the setup: the grid
+# tests need the pool. Skipped with the test oracles.
 if [ "${SETUP_SKIP_ORACLES:-0}" != 1 ]; then
-    "$repo/scripts/setup-htcondor.sh" || log "WARNING: HTCondor could not be installed; the HTCondor pool test will be skipped"
+    "$repo/scripts/setup-htcondor.sh"
 fi
 
 # --- npm test oracles ------------------------------------------------------------------------------
