@@ -100,7 +100,10 @@ else
     fi
     # tests/oracles/jsonschema: Ajv (JSON Schema 2020-12) and yaml, pinned the same way, check the chain files against
     # the schema `energyreg schema` generates.
-    for oracle in jsroot:jsroot jsonschema:ajv; do
+    # tests/oracles/onnxruntime: onnxruntime-node (ONNX Runtime's JavaScript binding, CPU binaries inside the package; its
+    # install script, skipped, would only fetch CUDA ones) runs the ONNX models the tool exports, independently of the
+    # tool's own ONNX Runtime.
+    for oracle in jsroot:jsroot jsonschema:ajv onnxruntime:onnxruntime-node; do
         oracle_dir="$repo/tests/oracles/${oracle%%:*}"
         if [ ! -f "$oracle_dir/node_modules/${oracle#*:}/package.json" ] \
                 || [ "$oracle_dir/package-lock.json" -nt "$oracle_dir/node_modules/.package-lock.json" ]; then
