@@ -24,6 +24,22 @@ apt_update_once() {
     fi
 }
 
+# Installs those of the Debian packages "$@" (after the reason, $1) that are not installed yet.
+install_missing() {
+    local why=$1 p status
+    shift
+    local missing=()
+    for p in "$@"; do
+        status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+        [ "$status" = "install ok installed" ] || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        log "installing ${missing[*]} ($why)"
+        apt_update_once
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+}
+
 # --- system packages -------------------------------------------------------------------------
 # fonts-dejavu-core: fonts for headless plots; binutils: not needed, we grep the library instead.
 # hdf5-tools (h5dump) and python3-h5py (for /usr/bin/python3): independent HDF5 oracles of the tests
@@ -47,17 +63,7 @@ fi
 # Debian 12 has GCC 12's runtime. The build patches the tool's copy of libLibTorchSharp.so instead of changing the
 # system (scripts/torchsharp-compat.sh, run by the tool's build and publish), with g++, patchelf, readelf (binutils)
 # and python3 from this machine's own release. Nothing is installed from another Debian release.
-compat_packages=(g++ patchelf binutils python3)
-compat_missing=()
-for p in "${compat_packages[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] || compat_missing+=("$p")
-done
-if [ "${#compat_missing[@]}" -gt 0 ]; then
-    log "installing ${compat_missing[*]} (to run TorchSharp on the system's libstdc++)"
-    apt_update_once
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${compat_missing[@]}"
-fi
+install_missing "to run TorchSharp on the system's libstdc++" g++ patchelf binutils python3
 # Earlier versions of this script added Debian trixie as an apt source and installed trixie's libstdc++6 and libc6.
 # Say so once; undoing it is the administrator's call (docs/troubleshooting.md, "Machines set up by an older setup").
 if [ -f /etc/apt/sources.list.d/energyreg-trixie.sources ] || [ -f /etc/apt/preferences.d/energyreg-trixie ]; then
@@ -73,6 +79,15 @@ fi
 # tests need the pool. Skipped with the test oracles.
 if [ "${SETUP_SKIP_ORACLES:-0}" != 1 ]; then
     "$repo/scripts/setup-htcondor.sh"
+fi
+
+# --- A clean grid node for the node tests ----------------------------------------------------------------
+# tests/EnergyRegression.EndToEnd.Tests/NodeTests.cs runs the published tarball in HTCondor jobs inside a minimal Debian 12
+# root (debootstrap --variant=minbase bookworm into /opt/energyreg-node-root, scripts/setup-node-root.sh) through
+# bubblewrap, unprivileged. Both tools are Debian 12 packages; the root is built once. Skipped with the test oracles.
+if [ "${SETUP_SKIP_ORACLES:-0}" != 1 ]; then
+    install_missing "the clean grid node of the node tests" debootstrap bubblewrap
+    as_root "$repo/scripts/setup-node-root.sh"
 fi
 
 # --- npm test oracles ------------------------------------------------------------------------------

@@ -163,7 +163,11 @@ internal sealed class HtCondorPool : IDisposable
 
     public static Result Shell(string program, params string[] arguments) => ShellIn(null, program, arguments);
 
-    public static Result ShellIn(string? workingDirectory, string program, params string[] arguments)
+    public static Result ShellIn(string? workingDirectory, string program, params string[] arguments) =>
+        ShellFor(TimeSpan.FromMinutes(3), workingDirectory, program, arguments);
+
+    /// <summary>Runs a program, killed (and a <see cref="TimeoutException"/>) after <paramref name="timeout"/>.</summary>
+    public static Result ShellFor(TimeSpan timeout, string? workingDirectory, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null)
@@ -177,10 +181,10 @@ internal sealed class HtCondorPool : IDisposable
         using Process process = Process.Start(start)!;
         Task<string> error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in 3 minutes");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in {timeout.TotalMinutes} minutes");
         }
         return new Result(process.ExitCode, output + error.Result);
     }

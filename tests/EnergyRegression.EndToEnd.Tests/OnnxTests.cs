@@ -11,7 +11,8 @@ namespace EnergyRegression.EndToEnd.Tests;
 /// </summary>
 public sealed class OnnxTests
 {
-    private const string Train = """
+    /// <summary>Trains the MLP (out/mlp.model) and the BDT (out/bdt.zip) applied here and on the clean nodes (NodeTests).</summary>
+    internal const string Train = """
         name: onnx-train
         seed: 1
         batch_size: 500
@@ -111,6 +112,16 @@ public sealed class OnnxTests
         AssertClose(columns["Electron_energyNN"], columns["Electron_mlpOnnx"], "MLP energy");
         AssertClose(columns["Electron_energyNNSigma"], columns["Electron_mlpSigmaOnnx"], "MLP σ");
         AssertClose(columns["Electron_energyCalib"], columns["Electron_bdtOnnx"], "BDT energy");
+
+        // No GPU and ONNX Runtime's CPU build: auto (above) fell back to the CPU; cuda asked for explicitly is a configuration error.
+        string cuda = work.Write("cuda.yaml", """
+            reader: {type: simulate, with: {events: 5, window: 5}}
+            stages:
+              - {type: onnx, with: {model: out/bdt.onnx, collection: Electron, device: cuda}}
+            """);
+        Tool.Result noCuda = Tool.Run(work.Path, "run", cuda, "--quiet");
+        Assert.Equal(3, noCuda.ExitCode);
+        Assert.Contains("cuda was requested but ONNX Runtime cannot use CUDA here", noCuda.Stderr, StringComparison.Ordinal);
 
         if (!OnnxRuntimeOracle.IsAvailable)
         {
