@@ -395,7 +395,14 @@ public sealed class Hdf5Table
         : dataset.Type.Kind == Hdf5TypeKind.Unsupported ? dataset.Type.Unsupported
         : dataset.Type.Kind == Hdf5TypeKind.Sequence ? "variable-length data is a collection of its own only in the event group"
         : dataset.RowShape.Any(d => d == 0) ? "a row shape with a zero dimension"
+        : dataset.RowBytes > MaxRowBytes ? $"rows of {dataset.RowBytes:N0} bytes, more than the {MaxRowBytes >> 20} MiB a column's row may hold (a damaged dimension, or not one value per entry)"
         : null;
+
+    /// <summary>
+    /// The largest row of a column: every batch holds whole rows in one array, and an event's crystal image is kilobytes;
+    /// a row larger than this comes from a damaged dimension (or a dataset that is not one row per entry).
+    /// </summary>
+    public const long MaxRowBytes = 64L << 20;
 
     /// <summary>Adds the column(s) of a dataset; false when it cannot become any.</summary>
     private static bool AddDataset(Builder b, Hdf5Dataset dataset, string name, string? collection, bool named)

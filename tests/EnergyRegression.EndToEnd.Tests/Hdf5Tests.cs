@@ -138,7 +138,7 @@ public sealed class Hdf5Tests
         }
         Assert.True(damaged >= 3);
         // The chain stops too (exit 4), and leaves no output.
-        File.WriteAllText(work.File("chain.yaml"), "reader:\n  type: hdf5\n  with:\n    files: [bad.h5]\nwriter:\n  type: jsonl\n  with:\n    path: out.jsonl\n");
+        File.WriteAllText(work.File("chain.yaml"), "reader:\n  type: hdf5\n  with:\n    files: [bad.h5]\nwriter:\n  type: json\n  with:\n    path: out.jsonl\n");
         Tool.Result run = Tool.Run(work.Path, "run", "chain.yaml", "--quiet");
         Assert.True(run.ExitCode == 4, run.ToString());
         Assert.Contains("bad.h5: dataset /Electron/window, rows ", run.Stderr, StringComparison.Ordinal);
@@ -163,8 +163,19 @@ public sealed class Hdf5Tests
         Assert.True(headers.Count > 40, $"{headers.Count} object headers");
         foreach (int header in headers.Where((_, k) => k % 5 == 0))
         {
+            // Version 2 object header (HDF5 spec III.C): signature, version, flags, optional times (flag bit 5)
+            // and attribute phase change values (bit 4), then chunk 0's size in 1/2/4/8 bytes (bits 0-1). A byte
+            // flipped inside chunk 0's messages is caught only by the checksum that follows the chunk.
+            byte flags = original[header + 5];
+            int sizeAt = header + 6 + ((flags & 0x20) != 0 ? 16 : 0) + ((flags & 0x10) != 0 ? 4 : 0);
+            int width = 1 << (flags & 0x03);
+            long size = 0;
+            for (int b = 0; b < width; b++)
+            {
+                size |= (long)original[sizeAt + b] << (8 * b);
+            }
             byte[] bytes = (byte[])original.Clone();
-            bytes[header + 12] ^= 0x01;
+            bytes[sizeAt + width + (int)(size / 2)] ^= 0x01;
             File.WriteAllBytes(work.File("bad.h5"), bytes);
             Tool.Result dump = Tool.Run(work.Path, "dump", "bad.h5", "--entries", "0:5");
             Assert.True(dump.ExitCode == 4, $"object header at {header}: {dump}");

@@ -48,7 +48,8 @@ internal static class Hdf5Commands
         using Hdf5File file = Translate(() => Hdf5File.Open(path));
         output.WriteLine($"{path} (HDF5, superblock version {file.SuperblockVersion}{(file.UserBlock > 0 ? $", user block of {file.UserBlock} bytes" : "")})");
         var rows = new List<string[]> { (string[])["object", "type", "shape", "storage", "filters"] };
-        var attributeLines = new List<string>();
+        // The walk yields the root's members, not the root itself: its attributes (the writer's provenance) first.
+        var attributeLines = Translate(() => file.Attributes("/")).Select(a => $"  / {a.Item1} = {Shorten(a.Item2)}").ToList();
         foreach (Hdf5Node node in Translate(() => file.Walk().ToList()))
         {
             string name = new string(' ', 2 * node.Depth) + (node.Path == "/" ? "/" : node.Path[(node.Path.LastIndexOf('/') + 1)..] + (node.Dataset is null && node.Problem is null ? "/" : ""))

@@ -224,6 +224,17 @@ internal sealed class H5Datatype
                     c.Skip(4 * rank); // permutation indices
                 }
                 H5Datatype baseType = Parse(c, depth + 1);
+                // The array's size is its elements times the base type's (HDF5 spec IV.A.2.d, class 10): anything else,
+                // or a product that overflows, comes from damaged dimensions.
+                long bytes = baseType.Size;
+                foreach (int d in dims)
+                {
+                    bytes = bytes > n ? bytes : bytes * d;
+                }
+                if (bytes != n)
+                {
+                    throw c.Fail($"An array of {string.Join(" × ", dims)} elements of {baseType.Size} bytes does not make its size {n} (at byte {start}): the file is damaged.");
+                }
                 return new H5Datatype { Class = cls, Size = n, BaseType = baseType, ArrayDimensions = dims };
             }
             default:
