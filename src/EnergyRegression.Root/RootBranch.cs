@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using EnergyRegression.Root.Format;
 using EnergyRegression.Root.Reading;
@@ -185,12 +186,18 @@ public sealed class RootBranch
             {
                 return _owner._reason;
             }
-            if (_reason is not null || ReadsItself)
+            if ((_reason ?? (ReadsItself ? (_interpretation.Layout == Reading.Layout.None ? _interpretation.Unsupported : EmptyObjectProblem) : null)) is { } own)
             {
-                return _reason ?? (_interpretation.Layout == Reading.Layout.None ? _interpretation.Unsupported : EmptyObjectProblem);
+                return own;
             }
-            RootBranch? bad = Columns.FirstOrDefault(c => !c.IsReadable);
-            return bad is not null ? $"column {bad.Name}: {bad.UnsupportedReason}" : Columns.Count == 0 ? "no columns" : null;
+            if (IsReadable)
+            {
+                return null;
+            }
+            // Unreadable through a part: name the first part that is, and why.
+            RootBranch? bad = _subBranches.FirstOrDefault(c => !c.IsReadable) ?? Columns.FirstOrDefault(c => !c.IsReadable);
+            return bad is not null ? $"{(_subBranches.Contains(bad) ? "sub-branch" : "column")} {bad.Name}: {bad.UnsupportedReason}"
+                : Columns.Count == 0 ? "no columns" : $"its {_interpretation.TypeName} cannot be read";
         }
     }
 
@@ -254,6 +261,12 @@ public sealed class RootBranch
         if (_interpretation.IsGroup)
         {
             _reason = null;
+        }
+        else if (_subBranches.Count == 0 && _tree.Entries > 0 && Entries == 0 && BasketCount == 0)
+        {
+            // A branch the writer never filled (added to the tree but switched off, as in ALICE's reduced ESDs):
+            // it holds no values at all, so there are none to give for the tree's entries.
+            _reason ??= string.Create(CultureInfo.InvariantCulture, $"no entries were written (fEntries 0 of the tree's {_tree.Entries})");
         }
         if (_interpretation.CounterLeaf is { } leaf)
         {

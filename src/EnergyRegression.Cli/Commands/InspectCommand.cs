@@ -136,7 +136,8 @@ internal static class InspectCommand
                 b.BasketCount.ToString(CultureInfo.InvariantCulture),
                 b.CompressedBytes.ToString(CultureInfo.InvariantCulture),
                 b.UncompressedBytes.ToString(CultureInfo.InvariantCulture),
-                b.IsReadable ? "" : $"unsupported: {b.UnsupportedReason}",
+                !b.IsReadable ? $"unsupported: {b.UnsupportedReason}"
+                    : b.IsColumn ? "" : string.Create(CultureInfo.InvariantCulture, $"read as {b.Columns.Count} columns"),
             ]);
         }
         int columns = header.Length;
