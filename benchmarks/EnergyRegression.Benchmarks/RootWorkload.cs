@@ -80,7 +80,7 @@ internal sealed class RootWorkload : IDisposable
             var reader = new BigEndianReader(record, file.Path, $"TTree {key.Name}", key.Seek, key.Header.KeyLen, decompressed: true);
             TreeModel model = new ObjectParser().ReadTree(ref reader);
             var check = new RootTree(file, model);
-            string[] names = branches is null ? [.. check.Branches.Where(b => b.IsReadable).Select(b => b.Name)] : [.. branches];
+            string[] names = branches is null ? [.. check.Branches.Where(b => b.IsReadable && b.IsColumn).Select(b => b.Name)] : [.. branches];
 
             var models = new Dictionary<string, BranchModel>(StringComparer.Ordinal);
             void Flatten(BranchModel b)

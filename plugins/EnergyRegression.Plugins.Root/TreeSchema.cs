@@ -15,6 +15,9 @@ internal enum FieldKind
 
     /// <summary>A <c>std::vector&lt;number&gt;</c> without counter: an object column of its own collection.</summary>
     Vector,
+
+    /// <summary>A member of the objects of a collection branch (<c>muons.fPt</c> of an unsplit <c>std::vector&lt;Muon&gt;</c>): an object column of that branch's collection.</summary>
+    Member,
 }
 
 /// <summary>One selected branch and the column it becomes.</summary>
@@ -93,6 +96,18 @@ internal sealed class TreeSchema
                         $"Tree '{tree.Name}' of {file} has no branch '{entry}'{NameSuggestions.DidYouMean(entry, allNames)}.");
                 }
                 RootBranch branch = tree.GetBranch(entry);
+                if (!branch.IsColumn && branch.IsReadable)
+                {
+                    // An object, leaf list or split collection: its columns ("Electron.pt", ...).
+                    var usable = branch.Columns.Where(c => WhyNot(c) is null).ToList();
+                    if (usable.Count == 0)
+                    {
+                        throw new ConfigValueException("branches", $"Branch '{entry}' ({branch.TypeName}) of tree '{tree.Name}' has no column event batches can hold: " +
+                            string.Join("; ", branch.Columns.Take(3).Select(c => $"{c.Name}: {WhyNot(c)}")) + ".");
+                    }
+                    selected.UnionWith(usable.Select(c => c.Name));
+                    continue;
+                }
                 if (WhyNot(branch) is { } reason)
                 {
                     throw new ConfigValueException("branches", $"Branch '{entry}' ({branch.TypeName}) of tree '{tree.Name}' cannot be read: {reason}.");
@@ -101,7 +116,7 @@ internal sealed class TreeSchema
                 continue;
             }
             int matched = 0;
-            foreach (RootBranch branch in tree.Branches)
+            foreach (RootBranch branch in tree.Branches.Where(b => b.IsColumn || !b.IsReadable && b.SubBranches.Count == 0 && b.ColumnOf is null))
             {
                 if (!FileSystemName.MatchesSimpleExpression(entry, branch.Name, ignoreCase: false))
                 {
@@ -167,7 +182,9 @@ internal sealed class TreeSchema
         }
         return branch.Layout switch
         {
-            RootBranchLayout.VectorOfVectors => "vectors of vectors are not supported by event batches yet",
+            RootBranchLayout.Record => "it holds several columns: read them by name, e.g. " + string.Join(", ", branch.Columns.Take(2).Select(c => c.Name)),
+            RootBranchLayout.VectorOfVectors or RootBranchLayout.Nested => "lists of lists are not supported by event batches yet",
+            RootBranchLayout.Vector when branch.Shape.Count > 0 => "lists of fixed-size arrays are not supported by event batches yet",
             RootBranchLayout.String => "strings are not supported by event batches yet",
             _ when !ScalarConvert.TypesByName.Values.Contains(branch.ElementType) => $"type {branch.TypeName} is not supported by event batches",
             _ => null,
@@ -178,8 +195,11 @@ internal sealed class TreeSchema
     {
         int[] shape = [.. branch.Shape];
         return branch.Counter is { } counter
-            // float32[nElectron][3]: the library's shape is the per-object shape.
+            // float32[nElectron][3]: the library's shape is the per-object shape. Members of split collections
+            // (Electron.pt) are counted by their collection's branch (Electron).
             ? new RootField(branch.Name, branch.TypeName, FieldKind.Counted, branch.ElementType, shape, CollectionOf(counter.Name, nameByCounter))
+            : branch.Layout == RootBranchLayout.Vector && branch.ColumnOf is not null && branch.Collection is { } objects
+                ? new RootField(branch.Name, branch.TypeName, FieldKind.Member, branch.ElementType, [], objects)
             : branch.Layout == RootBranchLayout.Vector
                 ? new RootField(branch.Name, branch.TypeName, FieldKind.Vector, branch.ElementType, [], branch.Name)
                 : new RootField(branch.Name, branch.TypeName, FieldKind.Event, branch.ElementType, shape, null);
@@ -191,8 +211,9 @@ internal sealed class TreeSchema
         {
             return name;
         }
-        // NanoAOD: nElectron → Electron; also NJet → Jet (uproot's HZZ sample).
-        return counter.Length > 1 && counter[0] is 'n' or 'N' ? counter[1..] : counter;
+        // NanoAOD: nElectron → Electron; also NJet → Jet (uproot's HZZ sample). A split collection's branch
+        // (Electron, NeutralHadron) names its collection as it is.
+        return counter.Length > 1 && counter[0] is 'n' or 'N' && (char.IsUpper(counter[1]) || char.IsDigit(counter[1]) || counter[1] == '_') ? counter[1..] : counter;
     }
 
     private static void CheckCollectionNames(List<RootField> fields, RootTree tree, string file)
@@ -204,8 +225,13 @@ internal sealed class TreeSchema
             {
                 continue;
             }
-            string source = field.Kind == FieldKind.Vector ? $"vector branch '{field.Branch}'" : "a counter";
-            if (kinds.TryGetValue(field.Collection, out string? other) && (field.Kind == FieldKind.Vector || other.StartsWith("vector", StringComparison.Ordinal)))
+            string source = field.Kind switch
+            {
+                FieldKind.Vector => $"vector branch '{field.Branch}'",
+                FieldKind.Member => $"the objects of branch '{field.Collection}'",
+                _ => "a counter",
+            };
+            if (kinds.TryGetValue(field.Collection, out string? other) && other != source && (field.Kind != FieldKind.Counted || !other.StartsWith("a counter", StringComparison.Ordinal)))
             {
                 throw new ConfigValueException("collections",
                     $"Tree '{tree.Name}' of {file}: collection '{field.Collection}' would come from both {other} and {source}; rename the counter's collection under collections:.");

@@ -18,6 +18,12 @@ public enum RootBranchLayout
     /// <summary>A string per entry.</summary>
     String,
 
+    /// <summary>More than two levels of lists (<see cref="RootArray.NestedOffsets"/>): e.g. a vector member of objects in a vector of vectors.</summary>
+    Nested,
+
+    /// <summary>An object, a leaf list or a split object or collection: not one column but several, read through <see cref="RootBranch.Columns"/>.</summary>
+    Record,
+
     /// <summary>Not readable (see <see cref="RootBranch.UnsupportedReason"/>).</summary>
     Unsupported,
 }

@@ -117,8 +117,11 @@ public sealed class RootDirectory
         {
             k.Structure = $"TKey {i} of {name}";
             int start = k.Position;
-            var h = KeyHeader.Parse(ref k, 0, long.MaxValue);
-            k.Seek(start + h.KeyLen <= k.Length ? start + h.KeyLen : throw k.Error($"fKeylen {h.KeyLen} runs past the keys list"));
+            var h = KeyHeader.Parse(ref k, 0, long.MaxValue, lenientLength: true);
+            // The next header follows this one's fields (a key whose fKeylen is shorter than its header, as some
+            // writers leave it, is read by its fields).
+            int next = start + Math.Max(h.KeyLen, k.Position - start);
+            k.Seek(next <= k.Length ? next : throw k.Error($"fKeylen {h.KeyLen} runs past the keys list"));
             if (h.SeekKey < file.Header.Begin || h.SeekKey > file.Source.Length - h.Nbytes)
             {
                 throw k.Error($"key '{h.Name}' points outside the file (fSeekKey {h.SeekKey}, fNbytes {h.Nbytes})");

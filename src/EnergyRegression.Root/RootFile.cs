@@ -1,6 +1,7 @@
 using EnergyRegression.Root.Compression;
 using EnergyRegression.Root.Format;
 using EnergyRegression.Root.IO;
+using EnergyRegression.Root.Streamers;
 
 namespace EnergyRegression.Root;
 
@@ -21,6 +22,7 @@ public sealed class RootFile : IDisposable
     internal const int MaxObjectLength = 1 << 30;
 
     private readonly Lazy<IReadOnlyList<RootStreamerInfo>> _streamerInfos;
+    private readonly Lazy<StreamerReaders> _readers;
 
     private RootFile(IByteSource source)
     {
@@ -31,6 +33,22 @@ public sealed class RootFile : IDisposable
         Header = FileHeader.Parse(head, Path, source.Length);
         Root = RootDirectory.LoadTop(this, Header);
         _streamerInfos = new Lazy<IReadOnlyList<RootStreamerInfo>>(ReadStreamerInfos);
+        _readers = new Lazy<StreamerReaders>(() => new StreamerReaders(StreamerInfosOrWhyNot()));
+    }
+
+    /// <summary>The streamer-driven readers of this file's classes (built on first use).</summary>
+    internal StreamerReaders Readers => _readers.Value;
+
+    private IReadOnlyList<RootStreamerInfo> StreamerInfosOrWhyNot()
+    {
+        try
+        {
+            return StreamerInfos;
+        }
+        catch (RootFormatException e)
+        {
+            throw new NotSupportedException($"unsupported: the file's streamer-info list cannot be read ({e.Detail})", e);
+        }
     }
 
     internal IByteSource Source { get; }
@@ -92,7 +110,7 @@ public sealed class RootFile : IDisposable
         string structure = $"TTree {key.Name}";
         byte[] data = ReadObject(key.Header, structure);
         var r = new BigEndianReader(data, Path, structure, key.Seek, key.Header.KeyLen, decompressed: true);
-        TreeModel model = new ObjectParser().ReadTree(ref r);
+        TreeModel model = new ObjectParser(StreamerInfoOrNull).ReadTree(ref r);
         return new RootTree(this, model);
     }
 
@@ -152,12 +170,13 @@ public sealed class RootFile : IDisposable
     /// The streamer info of <paramref name="className"/> (the highest class version when there are several), or
     /// null with the reason when the file has none or its streamer-info list cannot be read.
     /// </summary>
-    internal RootStreamerInfo? FindStreamerInfo(string className, out string? problem)
+    internal RootStreamerInfo? FindStreamerInfo(string className, int version, out string? problem)
     {
         problem = null;
         try
         {
-            RootStreamerInfo? found = StreamerInfos.Where(s => s.ClassName == className).MaxBy(s => s.ClassVersion);
+            RootStreamerInfo? found = StreamerInfos.FirstOrDefault(s => s.ClassName == className && s.ClassVersion == version)
+                ?? StreamerInfos.Where(s => s.ClassName == className).MaxBy(s => s.ClassVersion);
             if (found is null)
             {
                 problem = $"the file has no streamer info for class {className}";
@@ -167,6 +186,19 @@ public sealed class RootFile : IDisposable
         catch (RootFormatException e)
         {
             problem = $"the streamer-info list cannot be read ({e.Message})";
+            return null;
+        }
+    }
+
+    /// <summary>The streamer info of a class version for reading TTree/TBranch versions by it; null when absent or unreadable.</summary>
+    private RootStreamerInfo? StreamerInfoOrNull(string className, int version)
+    {
+        try
+        {
+            return StreamerInfos.FirstOrDefault(s => s.ClassName == className && s.ClassVersion == version);
+        }
+        catch (RootFormatException)
+        {
             return null;
         }
     }

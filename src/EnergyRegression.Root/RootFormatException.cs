@@ -13,6 +13,7 @@ public class RootFormatException : Exception
         File = file;
         Structure = structure;
         Offset = offset;
+        Detail = message;
     }
 
     /// <summary>Creates an exception with a message only (prefer the detailed constructor).</summary>
@@ -29,6 +30,9 @@ public class RootFormatException : Exception
 
     /// <summary>The format structure being read, e.g. "TKey", "TBasket of branch px1", "TTree events".</summary>
     public string Structure { get; }
+
+    /// <summary>What is wrong, without the file, structure and offset.</summary>
+    public string Detail { get; }
 
     /// <summary>The byte offset in the file of the structure (or of the field) that was malformed; -1 if unknown.</summary>
     public long Offset { get; }

@@ -11,7 +11,7 @@ public class CorruptionTests
         foreach (RootKey k in f.Root.Keys.Where(k => k.ClassName == "TTree"))
         {
             RootTree t = f.GetTree($"{k.Name};{k.Cycle}");
-            foreach (RootBranch b in t.Branches.Where(b => b.IsReadable))
+            foreach (RootBranch b in t.Branches.Where(b => b.IsReadable && b.IsColumn))
             {
                 b.Read(0, b.Entries);
             }
@@ -91,7 +91,7 @@ public class CorruptionTests
             {
                 if (k.ClassName == "TTree")
                 {
-                    foreach (RootBranch b in f.GetTree($"{path}{k.Name};{k.Cycle}").Branches.Where(b => b.IsReadable))
+                    foreach (RootBranch b in f.GetTree($"{path}{k.Name};{k.Cycle}").Branches.Where(b => b.IsReadable && b.IsColumn))
                     {
                         RootArray a = b.Read(0, b.Entries);
                         text.Append(b.Name).Append(':').AppendJoin(',', a.Values.Cast<object>()).Append('|').AppendJoin(',', a.Offsets ?? []).AppendLine();
@@ -455,7 +455,8 @@ public abstract class RandomDamageTestBase(ITestOutputHelper output)
             if (k.ClassName == "TTree")
             {
                 RootTree t = f.GetTree(keyPath);
-                foreach (RootBranch b in t.Branches.Where(b => b.IsReadable && (only is null || only.Contains(b.Name))))
+                // Damaged branch records are reported by the branch (the rest of the tree stays readable): read them too.
+                foreach (RootBranch b in t.Branches.Where(b => (b.IsReadable || b.IsDamaged) && b.IsColumn && (only is null || only.Contains(b.Name))))
                 {
                     b.Read(0, b.Entries);
                 }

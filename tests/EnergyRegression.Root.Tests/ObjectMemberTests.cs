@@ -88,17 +88,38 @@ public class ObjectMemberTests
     }
 
     [Fact]
-    public void Maps_are_unsupported_with_a_reason_and_do_not_hide_other_branches()
+    public void Maps_read_as_lists_of_first_and_second()
     {
+        // uproot-stl_containers.root: entry i maps the first i + 1 of 1..5 (or of "one".."five") to the same
+        // number, to a vector or set of 1..k, or to the word in capitals; string keys come in sorted order.
         using RootFile f = TestData.Open("uproot-stl_containers.root");
         RootTree t = f.GetTree("tree");
         RootBranch map = t.GetBranch("map_int32_int16");
-        Assert.False(map.IsReadable);
-        Assert.Equal(RootBranchLayout.Unsupported, map.Layout);
-        Assert.Contains("map<int,short>", map.UnsupportedReason, StringComparison.Ordinal);
-        var ex = Assert.Throws<NotSupportedException>(() => map.Read(0, 1));
-        Assert.StartsWith("unsupported: branch map_int32_int16 of class TBranchElement", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(12, t.Branches.Count(b => b.IsReadable));
+        Assert.True(map.IsReadable, map.UnsupportedReason);
+        Assert.Equal(RootBranchLayout.Record, map.Layout);
+        Assert.False(map.IsColumn);
+        Assert.Equal(["map_int32_int16.first", "map_int32_int16.second"], map.Columns.Select(c => c.Name));
+        Assert.Throws<InvalidOperationException>(() => map.Read(0, 1));
+        int[] sizes = [1, 2, 3, 4, 5];
+        RootArray keys = t.GetBranch("map_int32_int16.first").Read(0, 5);
+        RootArray values = t.GetBranch("map_int32_int16.second").Read(0, 5);
+        Assert.Equal(Offsets(sizes), keys.Offsets);
+        Assert.Equal(sizes.SelectMany(k => Enumerable.Range(1, k)), keys.As<int>());
+        Assert.Equal(sizes.SelectMany(k => Enumerable.Range(1, k).Select(v => (short)v)), values.As<short>());
+
+        RootArray words = t.GetBranch("map_string_string.first").Read(4, 5);
+        Assert.Equal(["five", "four", "one", "three", "two"], words.As<string>());
+        Assert.Equal(["FIVE", "FOUR", "ONE", "THREE", "TWO"], t.GetBranch("map_string_string.second").Read(4, 5).As<string>());
+
+        // map<int, vector<vector<short>>>: three levels of lists.
+        RootBranch nested = t.GetBranch("map_int32_vector_vector_int16.second");
+        Assert.Equal(RootBranchLayout.Nested, nested.Layout);
+        RootArray vv = nested.Read(2, 3);
+        Assert.Equal([0L, 3L], vv.NestedOffsets[0]);
+        Assert.Equal([0L, 1L, 3L, 6L], vv.NestedOffsets[1]);
+        Assert.Equal([0L, 1L, 2L, 4L, 5L, 7L, 10L], vv.NestedOffsets[2]);
+        Assert.Equal(new short[] { 1, 1, 1, 2, 1, 1, 2, 1, 2, 3 }, vv.As<short>());
+        Assert.Empty(t.UnreadableBranches);
     }
 
     private static long[] Offsets(int[] counts)

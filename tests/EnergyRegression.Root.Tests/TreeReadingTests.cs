@@ -26,7 +26,7 @@ public class TreeReadingTests
             Assert.Equal(Px1[i], v[i], 1e-9);
         }
         using RootFile reference = TestData.Open("uproot-Zmumu-uncompressed.root");
-        foreach (RootBranch b in t.Branches.Where(b => b.IsReadable))
+        foreach (RootBranch b in t.Branches.Where(b => b.IsReadable && b.IsColumn))
         {
             Assert.Equal(reference.GetTree("events").GetBranch(b.Name).Read(0, 2304).Values, b.Read(0, 2304).Values);
         }
@@ -47,7 +47,7 @@ public class TreeReadingTests
         using RootFile reference = TestData.Open("uproot-HZZ-uncompressed.root");
         RootTree rt = reference.GetTree("events");
         int readable = 0;
-        foreach (RootBranch b in t.Branches.Where(b => b.IsReadable))
+        foreach (RootBranch b in t.Branches.Where(b => b.IsReadable && b.IsColumn))
         {
             RootArray x = b.Read(0, t.Entries);
             RootArray y = rt.GetBranch(b.Name).Read(0, t.Entries);
@@ -121,7 +121,7 @@ public class TreeReadingTests
         int[] i4 = t.GetBranch("i4").Read(0, t.Entries).As<int>();
         Assert.Equal(Enumerable.Range(-15, 30), i4);
         Assert.Equal(Enumerable.Range(-14, 5), t.GetBranch("i4").Read(1, 6).As<int>());
-        foreach (RootBranch b in t.Branches.Where(b => b.IsReadable))
+        foreach (RootBranch b in t.Branches.Where(b => b.IsReadable && b.IsColumn))
         {
             Assert.Equal(t.Entries, b.Read(0, t.Entries).Entries);
         }
@@ -152,11 +152,12 @@ public class TreeReadingTests
     [Fact]
     public void Unsupported_branches_say_why_and_others_stay_readable()
     {
-        using RootFile f = TestData.Open("uproot-small-evnt-tree-fullsplit.root");
-        RootTree t = f.GetTree("tree");
-        Assert.Contains(t.Branches, b => b.IsReadable);
-        RootBranch bad = t.Branches.First(b => !b.IsReadable);
-        Assert.NotNull(bad.UnsupportedReason);
+        // BDSIM's histograms hold a TH1D's TList of functions (a collection of objects of any class).
+        using RootFile f = TestData.Open("uproot-issue371.root");
+        RootTree t = f.GetTree("Run");
+        Assert.Contains(t.Columns, b => b.IsReadable);
+        RootBranch bad = t.UnreadableBranches.First();
+        Assert.Contains("TList", bad.UnsupportedReason, StringComparison.Ordinal);
         var ex = Assert.Throws<NotSupportedException>(() => bad.Read(0, 1));
         Assert.StartsWith($"unsupported: branch {bad.Name} of class {bad.ClassName}", ex.Message, StringComparison.Ordinal);
     }
@@ -167,11 +168,14 @@ public class TreeReadingTests
         using RootFile f = TestData.Open("uproot-leaflist.root");
         RootTree t = f.GetTree("tree");
         RootBranch parent = t.Branches.First(b => b.TypeName == "leaflist");
-        Assert.False(parent.IsReadable);
+        Assert.True(parent.IsReadable);
+        Assert.False(parent.IsColumn);
         RootBranch[] members = [.. t.Branches.Where(b => b.Name.StartsWith(parent.Name + ".", StringComparison.Ordinal))];
         Assert.True(members.Length >= 2);
+        Assert.Equal(members, parent.Columns);
         foreach (RootBranch m in members)
         {
+            Assert.Same(parent, m.ColumnOf);
             Assert.Equal(t.Entries, m.Read(0, t.Entries).Entries);
         }
     }

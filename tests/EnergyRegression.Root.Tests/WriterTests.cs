@@ -433,7 +433,7 @@ public sealed class WriterTests : IDisposable
             RootTreeWriter tree = file.CreateTree(treeName);
             var columns = new Dictionary<string, Array>();
             var sizes = new Dictionary<string, int[]>();
-            foreach (RootBranch b in source.Branches.Where(b => b.IsReadable && !b.Name.Contains('.', StringComparison.Ordinal)))
+            foreach (RootBranch b in source.Branches.Where(b => b.IsReadable && b.IsColumn && b.ColumnOf is null && !b.Name.Contains('.', StringComparison.Ordinal)))
             {
                 RootArray a = b.Read(0, source.Entries);
                 switch (b.Layout)

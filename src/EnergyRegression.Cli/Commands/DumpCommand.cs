@@ -123,8 +123,34 @@ internal static class DumpCommand
             stop = Math.Min(stop, Math.Max(start, b.Entries));
         }
 
+        if (names is null && stop > start)
+        {
+            // Every column the tree lists is tried on the first entries: one whose data turns out unreadable is left
+            // out with a warning naming why, before anything is written.
+            long probe = Math.Min(stop, start + ChunkEntries);
+            foreach (RootBranch b in selected.ToList())
+            {
+                try
+                {
+                    b.Read(start, probe);
+                }
+                catch (Exception e) when (e is NotSupportedException or RootFormatException)
+                {
+                    selected.Remove(b);
+                    string why = e is RootFormatException f ? $"{f.Structure}: {f.Detail}" : e.Message;
+                    Console.Error.WriteLine($"energyreg: warning: {file.Path}: tree {treePath}: branch {b.Name} ({Describe(b)}) is left out: {why}");
+                }
+            }
+            if (selected.Count == 0)
+            {
+                throw new InputDataException(file.Path, $"tree {treePath}", "no branch can be read (see the warnings above)");
+            }
+        }
+
         // Property names are encoded once; the writer emits one top-level value per entry.
-        JsonEncodedText[] keys = [.. (names ?? [.. selected.Select(b => b.Name)]).Select(n => JsonEncodedText.Encode(n, JavaScriptEncoder.UnsafeRelaxedJsonEscaping))];
+        // Columns that share a name are told apart by their full path (dir/sub branch names joined with '/'), as uproot's keys().
+        var shared = selected.GroupBy(b => b.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        JsonEncodedText[] keys = [.. selected.Select(b => JsonEncodedText.Encode(names is null && shared.Contains(b.Name) ? b.Path : b.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping))];
         using Stream stdout = Console.OpenStandardOutput();
         using var buffered = new BufferedStream(stdout, 1 << 16);
         using (var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -136,7 +162,7 @@ internal static class DumpCommand
                 long last = Math.Min(stop, first + chunk);
                 for (int b = 0; b < selected.Count; b++)
                 {
-                    arrays[b] = selected[b].Read(first, last);
+                    arrays[b] = ReadOrExplain(file, treePath, selected[b], first, last);
                 }
                 for (long e = 0; e < last - first; e++)
                 {
@@ -155,6 +181,27 @@ internal static class DumpCommand
         }
         buffered.Flush();
         return ExitCodes.Success;
+    }
+
+    /// <summary>A branch's entries, or an input error (exit 4) naming the file, tree, branch and class and saying what failed.</summary>
+    private static RootArray ReadOrExplain(RootFile file, string treePath, RootBranch branch, long first, long last)
+    {
+        try
+        {
+            return branch.Read(first, last);
+        }
+        catch (Exception e) when (e is NotSupportedException or RootFormatException)
+        {
+            string detail = e is RootFormatException f ? $"{f.Structure} at offset {f.Offset}: {f.Detail}" : e.Message;
+            throw new InputDataException(file.Path, $"tree {treePath}, branch {branch.Name} ({Describe(branch)})", detail, e);
+        }
+    }
+
+    /// <summary>"TBranchElement Event, float32[]": the branch class, the C++ class it holds, the value type.</summary>
+    internal static string Describe(RootBranch b)
+    {
+        string cls = b.ObjectClassName.Length > 0 ? $"{b.ClassName} {b.ObjectClassName}" : b.ClassName;
+        return b.TypeName.Length > 0 && b.TypeName != b.ObjectClassName ? $"{cls}, {b.TypeName}" : cls;
     }
 
     private static RootTree FindTree(RootFile file, string treePath)
@@ -177,22 +224,33 @@ internal static class DumpCommand
     private static string StripFile(string message, string path) =>
         message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
 
+    /// <summary>
+    /// The columns to dump: by default every readable column of the tree (unreadable branches are named on stderr,
+    /// and a tree with nothing readable is an input error); with names, those branches — an object, leaf list or
+    /// split object expands into its columns — and a branch that cannot be read is an input error naming why.
+    /// </summary>
     private static List<RootBranch> Select(RootFile file, RootTree tree, string treePath, string[]? names)
     {
         string place = $"tree {treePath}";
         if (names is null)
         {
-            var readable = tree.Branches.Where(b => b.IsReadable).ToList();
-            foreach (IGrouping<string, RootBranch> same in readable.GroupBy(b => b.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            var readable = tree.Columns.ToList();
+            var unreadable = tree.UnreadableBranches.ToList();
+            if (readable.Count == 0 && unreadable.Count > 0)
             {
-                Console.Error.WriteLine($"energyreg: warning: {same.Count()} branches are named '{same.Key}'; only the first is dumped");
+                throw new InputDataException(file.Path, place,
+                    $"no branch can be read: {string.Join("; ", unreadable.Take(5).Select(b => $"branch {b.Name} ({Describe(b)}): {b.UnsupportedReason}"))}{(unreadable.Count > 5 ? $"; and {unreadable.Count - 5} more" : "")}");
             }
-            return [.. readable.DistinctBy(b => b.Name, StringComparer.Ordinal)];
+            foreach (RootBranch b in unreadable)
+            {
+                Console.Error.WriteLine($"energyreg: warning: {file.Path}: {place}: branch {b.Name} ({Describe(b)}) is left out: {b.UnsupportedReason}");
+            }
+            return readable;
         }
         var result = new List<RootBranch>(names.Length);
         foreach (string name in names)
         {
-            RootBranch? branch = tree.Branches.FirstOrDefault(b => b.Name == name);
+            RootBranch? branch = tree.Branches.FirstOrDefault(b => b.Path == name) ?? tree.Branches.FirstOrDefault(b => b.Name == name);
             if (branch is null)
             {
                 string all = string.Join(", ", tree.Branches.Select(b => b.Name));
@@ -201,10 +259,9 @@ internal static class DumpCommand
             }
             if (!branch.IsReadable)
             {
-                throw new InputDataException(file.Path, place,
-                    $"unsupported: branch {branch.Name} of class {branch.ClassName} ({branch.UnsupportedReason})");
+                throw new InputDataException(file.Path, $"{place}, branch {branch.Name} ({Describe(branch)})", $"cannot be read: {branch.UnsupportedReason}");
             }
-            result.Add(branch);
+            result.AddRange(branch.Columns);
         }
         return result;
     }
@@ -215,36 +272,33 @@ internal static class JsonValues
 {
     public static void WriteEntry(Utf8JsonWriter writer, RootArray array, int entry)
     {
-        int itemSize = 1;
+        long itemSize = 1;
         foreach (int d in array.Shape)
         {
             itemSize *= d;
         }
-        if (array.Offsets is null)
+        if (array.NestedOffsets.Count == 0)
         {
-            WriteShaped(writer, array, array.Shape, 0, (long)entry * itemSize);
+            WriteShaped(writer, array, array.Shape, 0, entry * itemSize);
             return;
         }
-        long begin = array.Offsets[entry];
-        long end = array.Offsets[entry + 1];
+        WriteList(writer, array, 0, entry, itemSize);
+    }
+
+    /// <summary>Item <paramref name="index"/> of offsets level <paramref name="level"/>: a JSON array of the next level's items (or of shaped values).</summary>
+    private static void WriteList(Utf8JsonWriter writer, RootArray array, int level, long index, long itemSize)
+    {
+        long[] offsets = array.NestedOffsets[level];
         writer.WriteStartArray();
-        if (array.InnerOffsets is { } inner)
+        for (long j = offsets[index]; j < offsets[index + 1]; j++)
         {
-            for (long j = begin; j < end; j++)
+            if (level + 1 < array.NestedOffsets.Count)
             {
-                writer.WriteStartArray();
-                for (long v = inner[j]; v < inner[j + 1]; v++)
-                {
-                    WriteValue(writer, array.Values, v);
-                }
-                writer.WriteEndArray();
+                WriteList(writer, array, level + 1, j, itemSize);
             }
-        }
-        else
-        {
-            for (long item = begin; item < end; item++)
+            else
             {
-                WriteShaped(writer, array, array.Shape, 0, item * itemSize);
+                WriteShaped(writer, array, array.Shape, 0, j * itemSize);
             }
         }
         writer.WriteEndArray();

@@ -78,13 +78,16 @@ internal static class InspectCommand
             {
                 tree = file.GetTree(path);
             }
-            catch (NotSupportedException e)
+            catch (Exception e) when (e is NotSupportedException or RootFormatException)
             {
-                output.WriteLine($"TTree {path}: {e.Message}");
+                // One tree that cannot be read does not hide the rest of the file.
+                output.WriteLine($"TTree {path}: cannot be read: {(e is RootFormatException f ? $"{f.Structure} at offset {f.Offset}: {f.Detail}" : e.Message)}");
                 continue;
             }
+            int branches = tree.Branches.Count(b => b.ColumnOf is null);
+            int unreadable = tree.UnreadableBranches.Count();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"TTree {path}: {tree.Entries} entries, {tree.Branches.Count} branches, title \"{tree.Title}\""));
+                $"TTree {path}: {tree.Entries} entries, {branches} branches, {tree.Columns.Count()} readable columns{(unreadable > 0 ? $", {unreadable} unreadable branches" : "")}, title \"{tree.Title}\""));
             WriteBranches(tree, output);
         }
     }
@@ -100,7 +103,17 @@ internal static class InspectCommand
             output.WriteLine($"{new string(' ', 2 * depth)}{name.PadRight(width)}  {key.ClassName}{title}");
             if (key.ClassName is "TDirectory" or "TDirectoryFile")
             {
-                ListDirectory(directory.GetDirectory(name), prefix + key.Name + "/", depth + 1, output, trees);
+                RootDirectory sub;
+                try
+                {
+                    sub = directory.GetDirectory(name);
+                }
+                catch (RootFormatException e)
+                {
+                    output.WriteLine($"{new string(' ', 2 * depth + 2)}(directory cannot be read: {e.Structure} at offset {e.Offset}: {e.Detail})");
+                    continue;
+                }
+                ListDirectory(sub, prefix + key.Name + "/", depth + 1, output, trees);
             }
             else if (key.ClassName == "TTree")
             {
@@ -123,7 +136,8 @@ internal static class InspectCommand
                 b.BasketCount.ToString(CultureInfo.InvariantCulture),
                 b.CompressedBytes.ToString(CultureInfo.InvariantCulture),
                 b.UncompressedBytes.ToString(CultureInfo.InvariantCulture),
-                b.IsReadable ? "" : $"unsupported: {b.UnsupportedReason}",
+                !b.IsReadable ? $"unsupported: {b.UnsupportedReason}"
+                    : b.IsColumn ? "" : string.Create(CultureInfo.InvariantCulture, $"read as {b.Columns.Count} columns"),
             ]);
         }
         int columns = header.Length;

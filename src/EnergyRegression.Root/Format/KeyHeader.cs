@@ -18,7 +18,8 @@ internal sealed record KeyHeader(int Nbytes, short Version, int ObjLen, short Ke
     /// <summary>Bytes of the object on disk (compressed or not), after the header.</summary>
     public int CompressedLength => Nbytes - KeyLen;
 
-    public static KeyHeader Parse(ref BigEndianReader r, long position, long fileLength, bool embedded = false)
+    /// <summary>Reads a key header. <paramref name="lenientLength"/>: accept an fKeylen shorter than the header (keys-list entries, which are only listings).</summary>
+    public static KeyHeader Parse(ref BigEndianReader r, long position, long fileLength, bool embedded = false, bool lenientLength = false)
     {
         int start = r.Position;
         int nbytes = r.ReadInt32();
@@ -36,7 +37,12 @@ internal sealed record KeyHeader(int Nbytes, short Version, int ObjLen, short Ke
         int parsed = r.Position - start;
         if (keyLen < parsed)
         {
-            throw r.Error($"fKeylen {keyLen} is shorter than the {parsed} bytes of the key header");
+            if (!lenientLength)
+            {
+                throw r.Error($"fKeylen {keyLen} is shorter than the {parsed} bytes of the key header");
+            }
+            // The object cannot start inside its header: it starts where the header ends.
+            keyLen = (short)parsed;
         }
         if (embedded)
         {

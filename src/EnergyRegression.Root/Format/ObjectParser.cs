@@ -22,7 +22,14 @@ internal sealed class ObjectParser
     private const int MaxBaskets = 1 << 24;
 
     private readonly Dictionary<long, object> _refs = [];
+    private readonly Func<string, int, RootStreamerInfo?>? _streamerInfo;
     private int _depth;
+
+    /// <summary>A parser; <paramref name="streamerInfo"/> finds the file's streamer info of a class version (for TTree/TBranch versions without a fixed layout here).</summary>
+    public ObjectParser(Func<string, int, RootStreamerInfo?>? streamerInfo = null)
+    {
+        _streamerInfo = streamerInfo;
+    }
 
     /// <summary>Names of the classes seen, by their reference position (for class tags).</summary>
     private readonly Dictionary<long, string> _classes = [];
@@ -125,19 +132,12 @@ internal sealed class ObjectParser
                 return ReadObjArray(ref r);
             case "TList":
                 return ReadList(ref r);
-            case "TBranch":
+            case "TBranch" or "TBranchElement" or "TBranchObject":
                 {
                     var b = new BranchModel { ClassName = className };
                     // Register before members so that leaves pointing back to it resolve.
                     _refs[beg + r.Displacement + MapOffset] = b;
-                    ReadBranch(ref r, b);
-                    return b;
-                }
-            case "TBranchElement":
-                {
-                    var b = new BranchModel { ClassName = className };
-                    _refs[beg + r.Displacement + MapOffset] = b;
-                    ReadBranchElement(ref r, b);
+                    ReadBranchGuarded(ref r, b, end);
                     return b;
                 }
             case "TBasket":
@@ -153,12 +153,87 @@ internal sealed class ObjectParser
                 {
                     return ReadLeaf(ref r, className);
                 }
+                if (className.StartsWith("TBranch", StringComparison.Ordinal) && end >= 0)
+                {
+                    // Another branch class (TBranchClones, TBranchSTL, ...): its TBranch part for the name and
+                    // sub-branches, and a reason why it cannot itself be read.
+                    var other = new BranchModel { ClassName = className };
+                    _refs[beg + r.Displacement + MapOffset] = other;
+                    ReadBranchGuarded(ref r, other, end);
+                    other.Problem ??= $"branch class {className} is not supported";
+                    return other;
+                }
                 if (end < 0)
                 {
                     throw r.Error($"cannot skip an object of class {className} without a byte count");
                 }
                 r.Seek(end);
                 return new UnknownObject(className);
+        }
+    }
+
+    /// <summary>
+    /// Reads a branch object; when it is damaged or of a layout this reader does not know, the branch keeps the
+    /// reason (<see cref="BranchModel.Problem"/>) and the reader skips it by its byte count, so that the rest of the
+    /// tree stays readable.
+    /// </summary>
+    private void ReadBranchGuarded(ref BigEndianReader r, BranchModel b, int end)
+    {
+        int start = r.Position;
+        try
+        {
+            switch (b.ClassName)
+            {
+                case "TBranch":
+                    ReadBranch(ref r, b);
+                    break;
+                case "TBranchElement":
+                    ReadBranchElement(ref r, b);
+                    break;
+                case "TBranchObject":
+                    ReadBranchObject(ref r, b);
+                    break;
+                default:
+                    r.ReadVersion(out _);
+                    ReadBranch(ref r, b);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is RootFormatException or NotSupportedException && end >= 0)
+        {
+            b.Problem = e is RootFormatException f ? $"the branch's own record is malformed ({f.Detail})" : e.Message.Replace("unsupported: ", "", StringComparison.Ordinal);
+            b.Damage = e as RootFormatException;
+            if (b.Name.Length == 0)
+            {
+                b.Name = NameOfBranch(ref r, start, end) ?? $"?{start}";
+            }
+            b.WriteBasket = 0;
+            b.Embedded.Clear();
+            r.Seek(end);
+        }
+    }
+
+    /// <summary>The fName of a branch record (TBranchElement / TBranch headers, then TNamed), or null.</summary>
+    private static string? NameOfBranch(ref BigEndianReader r, int start, int end)
+    {
+        try
+        {
+            r.Seek(start);
+            r.ReadVersion(out _);
+            if (r.PeekInt32() is int next && (next & 0x40000000) != 0 && r.Position + 10 < end)
+            {
+                int save = r.Position;
+                r.ReadVersion(out _);
+                if (r.PeekInt32() is int inner && (inner & 0x40000000) == 0)
+                {
+                    r.Seek(save); // the header read was the TNamed's
+                }
+            }
+            return ReadTNamed(ref r).Name;
+        }
+        catch (RootFormatException)
+        {
+            return null;
         }
     }
 
@@ -319,7 +394,7 @@ internal sealed class ObjectParser
         short version = r.ReadVersion(out int end);
         if (version < 16 || version > 20)
         {
-            throw new NotSupportedException($"unsupported: TTree class version {version} (supported: 16 to 20)");
+            return ReadTreeByStreamer(ref r, version, end);
         }
         (string name, string title) = ReadTNamed(ref r);
         SkipVersioned(ref r, "TAttLine");
@@ -370,13 +445,77 @@ internal sealed class ObjectParser
         return new TreeModel { Name = name, Title = title, Entries = entries, Version = version, Branches = branches };
     }
 
-    /// <summary>TBranch v10–13 (member order per uproot models/TBranch.py).</summary>
+    /// <summary>A TTree version without a fixed layout here, read by the file's streamer info for it.</summary>
+    private TreeModel ReadTreeByStreamer(ref BigEndianReader r, short version, int end)
+    {
+        Dictionary<string, object?> m = ReadByStreamer(ref r, "TTree", version);
+        r.SkipTo(end);
+        long entries = StreamedMembers.Integer(m, "fEntries");
+        if (entries < 0)
+        {
+            throw r.Error($"negative fEntries {entries}");
+        }
+        var branches = m.GetValueOrDefault("fBranches") is List<object?> list ? list.OfType<BranchModel>().ToList() : [];
+        return new TreeModel
+        {
+            Name = m.GetValueOrDefault("fName") as string ?? "", Title = m.GetValueOrDefault("fTitle") as string ?? "",
+            Entries = entries, Version = version, Branches = branches,
+        };
+    }
+
+    private Dictionary<string, object?> ReadByStreamer(ref BigEndianReader r, string className, short version)
+    {
+        if (_streamerInfo is null)
+        {
+            throw new NotSupportedException($"unsupported: {className} class version {version}");
+        }
+        return StreamedMembers.Read(ref r, this, className, version, _streamerInfo);
+    }
+
+    /// <summary>Fills a branch from members read by streamer info (old TBranch/TBranchElement versions).</summary>
+    private static void FillBranch(ref BigEndianReader r, BranchModel b, Dictionary<string, object?> m, short version)
+    {
+        b.Version = version;
+        b.Name = m.GetValueOrDefault("fName") as string ?? "";
+        b.Title = m.GetValueOrDefault("fTitle") as string ?? "";
+        b.EntryOffsetLen = (int)StreamedMembers.Integer(m, "fEntryOffsetLen");
+        b.WriteBasket = (int)StreamedMembers.Integer(m, "fWriteBasket");
+        b.MaxBaskets = (int)StreamedMembers.Integer(m, "fMaxBaskets");
+        b.Entries = StreamedMembers.Integer(m, "fEntries");
+        b.TotBytes = StreamedMembers.Integer(m, "fTotBytes");
+        b.ZipBytes = StreamedMembers.Integer(m, "fZipBytes");
+        if (b.MaxBaskets < 0 || b.MaxBaskets > MaxBaskets || b.WriteBasket < 0 || b.WriteBasket > b.MaxBaskets || b.Entries < 0)
+        {
+            throw r.Error($"branch counters out of range (fMaxBaskets {b.MaxBaskets}, fWriteBasket {b.WriteBasket}, fEntries {b.Entries})");
+        }
+        b.Branches.AddRange((m.GetValueOrDefault("fBranches") as List<object?> ?? []).OfType<BranchModel>());
+        b.Leaves.AddRange((m.GetValueOrDefault("fLeaves") as List<object?> ?? []).OfType<LeafModel>());
+        b.Embedded.AddRange((m.GetValueOrDefault("fBaskets") as List<object?> ?? []).OfType<EmbeddedBasket>());
+        b.BasketBytes = [.. StreamedMembers.Integers(m, "fBasketBytes", b.MaxBaskets).Select(v => (int)v)];
+        b.BasketEntry = StreamedMembers.Integers(m, "fBasketEntry", b.MaxBaskets);
+        b.BasketSeek = StreamedMembers.Integers(m, "fBasketSeek", b.MaxBaskets);
+        if (b.ClassName == "TBranchElement")
+        {
+            b.ElementClassName = m.GetValueOrDefault("fClassName") as string ?? "";
+            b.ClonesName = m.GetValueOrDefault("fClonesName") as string ?? "";
+            b.ClassVersion = (int)StreamedMembers.Integer(m, "fClassVersion", -1);
+            b.Id = (int)StreamedMembers.Integer(m, "fID");
+            b.Type = (int)StreamedMembers.Integer(m, "fType");
+            b.StreamerType = (int)StreamedMembers.Integer(m, "fStreamerType", -1);
+            b.BranchCount = m.GetValueOrDefault("fBranchCount") as BranchModel;
+            b.BranchCount2 = m.GetValueOrDefault("fBranchCount2") as BranchModel;
+        }
+    }
+
+    /// <summary>TBranch v10–13 (member order per uproot models/TBranch.py); other versions by the file's streamer info.</summary>
     private void ReadBranch(ref BigEndianReader r, BranchModel b)
     {
         short version = r.ReadVersion(out int end);
         if (version < 10 || version > 13)
         {
-            throw new NotSupportedException($"unsupported: TBranch class version {version} (supported: 10 to 13)");
+            FillBranch(ref r, b, ReadByStreamer(ref r, "TBranch", version), version);
+            r.SkipTo(end);
+            return;
         }
         b.Version = version;
         (b.Name, b.Title) = ReadTNamed(ref r);
@@ -443,27 +582,32 @@ internal sealed class ObjectParser
         short version = r.ReadVersion(out int end);
         if (version < 8 || version > 10)
         {
-            throw new NotSupportedException($"unsupported: TBranchElement class version {version} (supported: 8 to 10)");
+            FillBranch(ref r, b, ReadByStreamer(ref r, "TBranchElement", version), version);
+            r.SkipTo(end);
+            return;
         }
         ReadBranch(ref r, b);
         b.ElementClassName = r.ReadTString();
         r.ReadTString(); // fParentName
-        r.ReadTString(); // fClonesName
+        b.ClonesName = r.ReadTString();
         r.ReadUInt32(); // fCheckSum
-        if (version >= 10)
-        {
-            r.ReadInt16();
-        }
-        else
-        {
-            r.ReadInt32();
-        }
+        b.ClassVersion = version >= 10 ? r.ReadInt16() : r.ReadInt32();
         b.Id = r.ReadInt32();
         b.Type = r.ReadInt32();
         b.StreamerType = r.ReadInt32();
         r.ReadInt32(); // fMaximum
         b.BranchCount = ReadObjectAny(ref r) as BranchModel;
-        ReadObjectAny(ref r); // fBranchCount2
+        b.BranchCount2 = ReadObjectAny(ref r) as BranchModel;
+        r.SkipTo(end);
+    }
+
+    /// <summary>TBranchObject (ROOT's pre-TBranchElement object branch): TBranch, then fClassName.</summary>
+    private void ReadBranchObject(ref BigEndianReader r, BranchModel b)
+    {
+        r.ReadVersion(out int end);
+        ReadBranch(ref r, b);
+        b.ElementClassName = r.ReadTString();
+        b.Id = -1;
         r.SkipTo(end);
     }
 
@@ -481,20 +625,25 @@ internal sealed class ObjectParser
         var count = ReadObjectAny(ref r) as LeafModel;
         r.SkipTo(baseEnd);
         int elementType = -1;
+        bool isVirtual = false;
         if (className == "TLeafElement")
         {
             r.ReadInt32(); // fID
             elementType = r.ReadInt32();
         }
+        else if (className == "TLeafObject" && r.Position < end)
+        {
+            isVirtual = r.ReadBool(); // fVirtual: each entry starts with its class name
+        }
         r.SkipTo(end);
-        if (len < 0 || len > 1 << 28)
+        if (len > 1 << 28 || (len < 0 && className != "TLeafElement"))
         {
             throw r.Error($"leaf {name}: fLen {len} out of range");
         }
         return new LeafModel
         {
             ClassName = className, Name = name, Title = title, Len = len, LenType = lenType, IsUnsigned = unsigned,
-            Count = count, ElementType = elementType,
+            Count = count, ElementType = elementType, IsVirtual = isVirtual,
         };
     }
 
@@ -547,7 +696,7 @@ internal sealed class ObjectParser
         }
         r.Skip(key.KeyLen);
         byte[] data = r.ReadBytes(border).ToArray();
-        return new EmbeddedBasket { KeyLen = key.KeyLen, Entries = nevBuf, Data = data, Offsets = offsets };
+        return new EmbeddedBasket { KeyLen = key.KeyLen, Entries = nevBuf, Data = data, Offsets = offsets, StoredBytes = r.Position - start };
     }
 
     private static int[] ReadInt32Array(ref BigEndianReader r, int n, string what)

@@ -26,11 +26,14 @@ internal sealed class BasketData : IDisposable
     public required int Entries { get; init; }
     public required long FileOffset { get; init; }
 
+    /// <summary>fKeylen: buffer positions ROOT records (class tags of object pointers) count from the start of the key.</summary>
+    public int KeyLength { get; init; }
+
     public ReadOnlySpan<byte> Data => Buffer.AsSpan(Start, Length);
 
     public static BasketData FromEmbedded(EmbeddedBasket e, long first) => new()
     {
-        Buffer = e.Data, Start = 0, Length = e.Data.Length, Offsets = e.Offsets, FirstEntry = first, Entries = e.Entries, FileOffset = -1,
+        Buffer = e.Data, Start = 0, Length = e.Data.Length, Offsets = e.Offsets, FirstEntry = first, Entries = e.Entries, FileOffset = -1, KeyLength = e.KeyLen,
     };
 
     /// <summary>
@@ -143,7 +146,7 @@ internal sealed class BasketData : IDisposable
             }
             var result = new BasketData
             {
-                Buffer = data, Start = start, Length = border, Offsets = offsets, FirstEntry = first, Entries = nevBuf, FileOffset = seek,
+                Buffer = data, Start = start, Length = border, Offsets = offsets, FirstEntry = first, Entries = nevBuf, FileOffset = seek, KeyLength = key.KeyLen,
             };
             result._rented1 = raw;
             result._rented2 = inflated;

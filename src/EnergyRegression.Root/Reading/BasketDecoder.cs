@@ -73,7 +73,7 @@ internal static class BasketDecoder
         {
             countsFrom = baskets[0].FirstEntry;
             long countsTo = baskets[^1].FirstEntry + baskets[^1].Entries;
-            counts = ToInt64(counter.Read(countsFrom, countsTo).Values);
+            counts = ToInt64(counter.ReadCounts(countsFrom, countsTo).Values);
         }
         var segments = new List<Segment>();
         long[] offsets = new long[stop - start + 1];

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using EnergyRegression.Root.Format;
+using EnergyRegression.Root.Streamers;
 
 
 namespace EnergyRegression.Root.Reading;
@@ -20,6 +21,11 @@ internal enum Layout
     VectorVector,
     /// <summary>A TLeafC string: a length byte (255 → int32 length) and the characters.</summary>
     String,
+    /// <summary>
+    /// Decoded by the streamer-driven object reader (<see cref="ObjectLayout"/>): objects, STL containers of
+    /// anything, split-collection members, into one or more columns.
+    /// </summary>
+    Object,
     /// <summary>Not readable; see <see cref="Interpretation.Unsupported"/>.</summary>
     None,
 }
@@ -36,6 +42,15 @@ internal sealed partial class Interpretation
     public string TypeName { get; private init; } = "";
     public string? Unsupported { get; private init; }
     public LeafModel? CounterLeaf { get; private init; }
+
+    /// <summary>How an <see cref="Layout.Object"/> branch is decoded, else null.</summary>
+    public ObjectLayout? Object { get; private init; }
+
+    /// <summary>
+    /// The branch has sub-branches (a split object or collection): it is no column itself. A split collection's
+    /// branch (fType 3 TClonesArray, 4 STL) still reads as its int32 object counts, which size its members.
+    /// </summary>
+    public bool IsGroup { get; private init; }
 
     /// <summary>Double32_t / Float16_t storage, when the values are packed.</summary>
     public PackedFloat? Packed { get; private init; }
@@ -88,8 +103,13 @@ internal sealed partial class Interpretation
     /// Works out how to read <paramref name="b"/> (or one leaf of its leaf list). <paramref name="elementOf"/>
     /// finds the streamer element of a split-object member, or says why there is none.
     /// </summary>
-    public static Interpretation For(BranchModel b, LeafModel? leafOfList, Func<BranchModel, (RootStreamerElement? Element, string? Problem)> elementOf)
+    public static Interpretation For(BranchModel b, LeafModel? leafOfList, Func<BranchModel, (RootStreamerElement? Element, string? Problem)> elementOf,
+        Func<StreamerReaders> streamers)
     {
+        if (b.Problem is not null)
+        {
+            return Fail(b.ClassName, b.Problem);
+        }
         if (leafOfList is not null)
         {
             return ForLeafOfList(b, leafOfList);
@@ -98,16 +118,54 @@ internal sealed partial class Interpretation
         {
             return b.Leaves.Count switch
             {
+                0 when b.Branches.Count > 0 => new Interpretation { Layout = Layout.None, IsGroup = true, TypeName = "", Unsupported = "a group of branches: read its sub-branches" },
                 0 => Fail("", "branch has no leaves"),
                 1 => ForLeaf(b.Leaves[0]),
-                _ => Fail("leaflist", "leaf list: read each leaf as 'branch.leaf'"),
+                _ => new Interpretation { Layout = Layout.None, IsGroup = true, TypeName = "leaflist", Unsupported = "a leaf list: read its leaves 'branch.leaf'" },
             };
         }
         if (b.ClassName == "TBranchElement")
         {
-            return ForElement(b, elementOf);
+            return ForElement(b, elementOf, streamers);
+        }
+        if (b.ClassName == "TBranchObject")
+        {
+            return ForBranchObject(b, streamers);
         }
         return Fail(b.ClassName, $"branch class {b.ClassName} is not supported");
+    }
+
+    /// <summary>An object branch of ROOT's TBranchObject kind (TObject-derived classes, ROOT 3–5): split into TBranch members, or whole objects.</summary>
+    private static Interpretation ForBranchObject(BranchModel b, Func<StreamerReaders> streamers)
+    {
+        string cls = CppType.Normalize(b.ElementClassName ?? "");
+        if (b.Branches.Count > 0)
+        {
+            return new Interpretation { Layout = Layout.None, IsGroup = true, TypeName = cls, Unsupported = "split object: read its sub-branches" };
+        }
+        bool isVirtual = b.Leaves.Count == 1 && b.Leaves[0].IsVirtual;
+        return General(cls, () => new ObjectLayout(streamers().ForType(cls, header: true), ObjectMode.Whole) { ClassNamePrefix = isVirtual });
+    }
+
+    /// <summary>The streamer-driven reader for a branch, or why there is none.</summary>
+    private static Interpretation General(string typeName, Func<ObjectLayout> build)
+    {
+        try
+        {
+            ObjectLayout layout = build();
+            string name = layout.Columns.Count switch
+            {
+                // Interfaces and containers of them (xAOD::AuxContainerBase, DataVector<xAOD::Jet_v1>): read, nothing in them.
+                0 => $"{typeName} (no data members)",
+                1 when layout.Columns[0].Path.Length == 0 => layout.Columns[0].TypeName,
+                _ => typeName,
+            };
+            return new Interpretation { Layout = Layout.Object, Object = layout, TypeName = name };
+        }
+        catch (NotSupportedException e)
+        {
+            return Fail(typeName, e.Message.StartsWith("unsupported: ", StringComparison.Ordinal) ? e.Message["unsupported: ".Length..] : e.Message);
+        }
     }
 
     private static Interpretation ForLeaf(LeafModel leaf)
@@ -196,23 +254,121 @@ internal sealed partial class Interpretation
         };
     }
 
-    private static Interpretation ForElement(BranchModel b, Func<BranchModel, (RootStreamerElement? Element, string? Problem)> elementOf)
+    private static Interpretation ForElement(BranchModel b, Func<BranchModel, (RootStreamerElement? Element, string? Problem)> elementOf, Func<StreamerReaders> streamers)
     {
         string cls = (b.ElementClassName ?? "").Replace(" ", "", StringComparison.Ordinal);
+        if (b.Type is ClonesNode or StlNode && (b.Branches.Count > 0 || b.Id >= 0))
+        {
+            // The master branch of a split TClonesArray / STL collection: per entry the int32 number of objects
+            // (TBranchElement::FillLeavesClones / FillLeavesCollection), which sizes every member branch.
+            return new Interpretation
+            {
+                Layout = Layout.Fixed, Kind = ValueKind.Int32, EntryBytes = 4, FieldBytes = 4, TypeName = "int32", IsGroup = b.Branches.Count > 0,
+                Unsupported = b.Branches.Count > 0 ? "a split collection: read its members' branches" : null,
+            };
+        }
         if (b.Branches.Count > 0)
         {
-            return Fail(cls, "split object or collection: read its sub-branches");
+            return new Interpretation { Layout = Layout.None, IsGroup = true, TypeName = cls, Unsupported = "split object: read its sub-branches" };
         }
         if (b.Id < 0)
         {
             // A whole object on its own branch: the class says what it is.
-            return ForClass(cls, header: false) ?? Fail(cls, $"class '{cls}' is not supported (readable: numbers, strings, and std::vector or std::set of those, nested at most twice)");
+            if (ForClass(cls, header: false) is { } simple)
+            {
+                return simple;
+            }
+            if (cls == "TClonesArray")
+            {
+                string content = CppType.Normalize(b.ClonesName);
+                return General(cls, () => new ObjectLayout(new ClonesReader(streamers().Object(content)), ObjectMode.Whole));
+            }
+            string top = CppType.Normalize(b.ElementClassName ?? "");
+            return General(top, () =>
+            {
+                StreamerReaders readers = streamers();
+                ValueReader reader = top == "string" ? new StringValueReader(false) : readers.ForType(top, header: true);
+                return new ObjectLayout(reader is ObjectReader whole ? new HeaderlessObjectReader(readers.Object(top, b.ClassVersion), b.ClassVersion) : reader, ObjectMode.Whole);
+            });
         }
-        if (b.Type != 0)
+        if (b.Type is ClonesMember or StlMember)
         {
-            return Fail(cls, $"member of a split collection (fType {b.Type}, fStreamerType {b.StreamerType}) is not supported");
+            return ForCollectionMember(b, cls, elementOf, streamers);
         }
-        return ForMember(b, cls, elementOf);
+        if (b.Type is not (0 or 1 or 2))
+        {
+            return Fail(cls, $"branch type fType {b.Type} is not supported");
+        }
+        Interpretation fast = ForMember(b, cls, elementOf);
+        return fast.Layout != Layout.None ? fast : GeneralMember(b, cls, elementOf, streamers, ObjectMode.Whole) ?? fast;
+    }
+
+    // TBranchElement::fType (TBranchElement.h): 3/4 TClonesArray/STL collection split, 31/41 their members.
+    private const int ClonesNode = 3;
+    private const int StlNode = 4;
+    private const int ClonesMember = 31;
+    private const int StlMember = 41;
+
+    /// <summary>
+    /// A member of a split TClonesArray / STL collection (fType 31/41): per entry the member of each of the
+    /// collection's n objects (n from the collection's branch, fBranchCount), one after the other.
+    /// </summary>
+    private static Interpretation ForCollectionMember(BranchModel b, string cls, Func<BranchModel, (RootStreamerElement? Element, string? Problem)> elementOf, Func<StreamerReaders> streamers)
+    {
+        if (b.BranchCount is null)
+        {
+            return Fail(cls, $"member {b.Name} of a split collection has no collection branch (fBranchCount)");
+        }
+        int st = b.StreamerType;
+        int basic = st is > 20 and < 40 ? st - 20 : st;
+        LeafModel? count = b.Leaves.Count == 1 ? b.Leaves[0].Count : null;
+        if (count is not null && st is > 0 and < 40 && basic is not (7 or 0))
+        {
+            // Numbers (or fixed arrays of numbers) of each object: a counted array, sized by the collection.
+            (RootStreamerElement? element, string? problem) = elementOf(b);
+            PackedFloat? packing = null;
+            if (basic is Double32 or Float16)
+            {
+                if (element is null)
+                {
+                    return Fail(cls, $"member {b.Name} of class {cls}: {problem}");
+                }
+                packing = PackedFloat.FromTitle(element.Title, isFloat16: basic == Float16);
+            }
+            ValueKind? k = packing is null ? KindOfStreamerType(basic) : packing.IsFloat16 ? ValueKind.Float32 : ValueKind.Float64;
+            if (k is not null)
+            {
+                int[] inner = st < 20 ? [] : element is { Dimensions.Count: > 0 } e ? [.. e.Dimensions] : FixedShape(Dimensions(b.Leaves[0].Title), b.Leaves[0].Len);
+                int n = Math.Max(1, inner.Aggregate(1, (a, c) => a * c));
+                return new Interpretation
+                {
+                    Layout = Layout.Counted, Kind = k.Value, Shape = inner, CounterLeaf = count, Packed = packing,
+                    FieldBytes = (packing?.StoredBytes ?? SizeOf(k.Value)) * n,
+                    TypeName = (packing?.Describe() ?? NameOf(k.Value)) + $"[{count.Name}]" + string.Concat(inner.Select(v => $"[{v}]")),
+                };
+            }
+        }
+        return GeneralMember(b, cls, elementOf, streamers, ObjectMode.CollectionMember) ?? Fail(cls, $"member {b.Name} of a split collection cannot be read");
+    }
+
+    /// <summary>A split member (whole, or of each object of a split collection) read by the streamer-driven reader of its element.</summary>
+    private static Interpretation? GeneralMember(BranchModel b, string cls, Func<BranchModel, (RootStreamerElement? Element, string? Problem)> elementOf,
+        Func<StreamerReaders> streamers, ObjectMode mode)
+    {
+        (RootStreamerElement? element, string? problem) = elementOf(b);
+        if (element is null)
+        {
+            return Fail(cls, $"member {b.Name} of class {cls}: {problem}");
+        }
+        return General(element.TypeName, () =>
+        {
+            StreamerReaders readers = streamers();
+            int slot = -1;
+            ValueReader reader = element.ElementClass == "TStreamerBase"
+                ? readers.Object(element.Name)
+                : readers.ForMember(element, cls, out slot);
+            return new ObjectLayout(reader, mode) { CounterSlot = slot, CounterName = element.CountName };
+        });
     }
 
     /// <summary>A data member of a split object (fType 0), by its streamer type code (TVirtualStreamerInfo::EReadWrite).</summary>

@@ -163,7 +163,8 @@ internal sealed class PackedFloat
         return d;
     }
 
-    private double DecodeOne(ReadOnlySpan<byte> v)
+    /// <summary>Decodes one stored value (<see cref="StoredBytes"/> bytes).</summary>
+    public double DecodeOne(ReadOnlySpan<byte> v)
     {
         if (Factor != 0)
         {

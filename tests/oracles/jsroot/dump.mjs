@@ -16,7 +16,7 @@
 // 1 file/tree could not be read, 2 usage (bad option, unknown branch, bad range).
 
 import { captureConsole, takeConsole, open, isTreeClass, isRNTupleClass, defaultColumns, resolveBranch,
-         isBoolBranch, charArrayLength, numEntries, readBranch, describeRNTuple, readField, guard, writeOut, writeErr } from './common.mjs';
+         isBoolBranch, charArrayLength, numEntries, readBranch, readBranches, describeRNTuple, readField, guard, writeOut, writeErr } from './common.mjs';
 
 captureConsole();
 
@@ -92,6 +92,8 @@ async function main() {
             : defaultColumns(obj);
         columns = chosen.map(b => ({
             column: b.column,
+            branch: b.branch,
+            opts: { bool: isBoolBranch(b.branch, file), charLen: charArrayLength(b.branch, file) },
             read: (s, e) => readBranch(obj, b.branch, s, e, { bool: isBoolBranch(b.branch, file), charLen: charArrayLength(b.branch, file) })
         }));
     } else if (isRNTupleClass(key.fClassName)) {
@@ -113,8 +115,20 @@ async function main() {
     const [start, stop] = parseRange(o.entries, total);
     reportJsroot();
 
-    // One JSROOT pass per branch, so that a branch JSROOT fails on costs only that branch.
+    // All branches in one JSROOT pass when that works (JSROOT_ORACLE_PER_BRANCH=1 skips it); otherwise one pass
+    // per branch, so that a branch JSROOT fails on costs only that branch.
     const good = [];
+    if (stop > start && columns.length > 1 && columns[0].branch && process.env.JSROOT_ORACLE_PER_BRANCH !== '1') {
+        try {
+            const all = await readBranches(obj, columns.map(c => c.branch), start, stop, columns.map(c => c.opts));
+            columns.forEach((c, i) => good.push({ column: c.column, values: all[i] }));
+            takeConsole();
+            columns = [];
+        } catch {
+            takeConsole();
+            good.length = 0;
+        }
+    }
     for (const c of columns) {
         if (stop <= start) { good.push({ column: c.column, values: [] }); continue; }
         try {
