@@ -12,35 +12,20 @@ namespace EnergyRegression.Plugins.Root;
 /// baskets overlapping the batch are decompressed.
 /// </summary>
 [Plugin("root", Description = "Reads a TTree of ROOT files (NanoAOD-style collections, scalars, fixed arrays, std::vector<number>).")]
-public sealed class RootReader : IShardableReader
+public sealed class RootReader : FileEventReader<RootReader.OpenTree>
 {
     private readonly RootReaderConfig _config;
     private readonly IRunContext? _context;
-    private readonly List<string> _files;
-    private readonly long?[] _fileEntries;
     private readonly TreeSchema _schema;
-    private EntryRange _range;
 
     /// <summary>Creates the reader: expands the files and resolves the branches against the first file's tree.</summary>
     public RootReader(RootReaderConfig config, IRunContext? context = null)
+        : base(Validated(config).Files, config.Entries)
     {
-        config.Validate();
         _config = config;
         _context = context;
-        _range = config.Range;
-        try
-        {
-            _files = InputFilePatterns.Expand(config.Files);
-        }
-        catch (FileNotFoundException ex)
-        {
-            throw new InputDataException(ex.FileName ?? "?", "open", ex.Message, ex);
-        }
-        _fileEntries = new long?[_files.Count];
-        using RootFile file = Open(_files[0]);
-        RootTree tree = GetTree(file, _files[0]);
-        _fileEntries[0] = tree.Entries;
-        _schema = TreeSchema.Resolve(tree, _files[0], config.Branches, config.Collections);
+        using OpenTree first = OpenFile(0, out _);
+        _schema = TreeSchema.Resolve(first.Tree, InputFiles[0], config.Branches, config.Collections);
         if (_schema.Skipped.Count > 0)
         {
             _context?.Log.Warning($"root reader: skipped {_schema.Skipped.Count} branch(es) of tree '{config.Tree}' that cannot become columns: " +
@@ -48,8 +33,11 @@ public sealed class RootReader : IShardableReader
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<string> InputFiles => _files;
+    private static RootReaderConfig Validated(RootReaderConfig config)
+    {
+        config.Validate();
+        return config;
+    }
 
     /// <summary>The column names the batches will have, in order.</summary>
     public IReadOnlyList<string> ColumnNames => [.. _schema.Fields.Select(f => f.Branch)];
@@ -57,54 +45,51 @@ public sealed class RootReader : IShardableReader
     /// <summary>The collection names the batches will have, in order.</summary>
     public IReadOnlyList<string> CollectionNames => [.. _schema.Collections.Select(c => c.Name)];
 
-    /// <summary>The sum of the tree's entries over all files, within <c>entries</c>.</summary>
-    public long? CountEvents() => _range.CountWithin(Enumerable.Range(0, _files.Count).Sum(EntriesOf));
-
-    private long EntriesOf(int f)
+    /// <inheritdoc />
+    protected override OpenTree Open(string path)
     {
-        if (_fileEntries[f] is null)
+        RootFile file = OpenRootFile(path);
+        try
         {
-            using RootFile file = Open(_files[f]);
-            _fileEntries[f] = GetTree(file, _files[f]).Entries;
+            return new OpenTree(file, GetTree(file, path));
         }
-        return _fileEntries[f]!.Value;
-    }
-
-    /// <summary>The entries each file gives within <c>entries</c> (each file's header is read once).</summary>
-    public IReadOnlyList<long> CountEntriesPerFile() => _config.Range.CountPerFile(Enumerable.Range(0, _files.Count).Select(EntriesOf));
-
-    /// <inheritdoc />
-    public void Restrict(long start, long stop) => _range = _config.Range.Within(start, stop);
-
-    /// <inheritdoc />
-    public IEnumerable<EventBatch> ReadBatches(int batchSize, CancellationToken cancellation)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        return Enumerate(batchSize, cancellation);
-    }
-
-    private IEnumerable<EventBatch> Enumerate(int batchSize, CancellationToken cancellation)
-    {
-        long fileFirst = 0; // entry number (across files) of the current file's entry 0
-        for (int f = 0; f < _files.Count && !_range.EndsBefore(fileFirst); f++)
+        catch
         {
-            cancellation.ThrowIfCancellationRequested();
-            string path = _files[f];
-            using RootFile file = Open(path);
-            RootTree tree = GetTree(file, path);
-            _fileEntries[f] = tree.Entries;
-            BatchSource? source = null;
-            foreach ((long s, int count) in _range.BatchesOf(fileFirst, tree.Entries, batchSize))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                source ??= new BatchSource(this, path, tree);
-                yield return source.Read(s, s + count, fileFirst + s);
-            }
-            fileFirst += tree.Entries;
+            file.Dispose();
+            throw;
         }
     }
 
-    private static RootFile Open(string path)
+    /// <inheritdoc />
+    protected override long EntriesOf(OpenTree file, string path) => file.Tree.Entries;
+
+    /// <inheritdoc />
+    protected override EventBatch ReadBatch(OpenTree file, string path, long start, int count, long firstEntry)
+    {
+        file.Source ??= new BatchSource(this, path, file.Tree);
+        return file.Source.Read(start, start + count, firstEntry);
+    }
+
+    /// <summary>An input file opened with its tree, and the branches of that tree once the first batch needs them.</summary>
+    public sealed class OpenTree : IDisposable
+    {
+        internal OpenTree(RootFile file, RootTree tree)
+        {
+            File = file;
+            Tree = tree;
+        }
+
+        internal RootFile File { get; }
+
+        internal RootTree Tree { get; }
+
+        internal BatchSource? Source { get; set; }
+
+        /// <summary>Closes the file.</summary>
+        public void Dispose() => File.Dispose();
+    }
+
+    private static RootFile OpenRootFile(string path)
     {
         try
         {
@@ -151,7 +136,7 @@ public sealed class RootReader : IShardableReader
     }
 
     /// <summary>The branches of one file's tree, checked against the schema, and the batch builder.</summary>
-    private sealed class BatchSource
+    internal sealed class BatchSource
     {
         private readonly RootReader _owner;
         private readonly string _path;
@@ -191,12 +176,12 @@ public sealed class RootReader : IShardableReader
             catch (KeyNotFoundException)
             {
                 throw new InputDataException(_path, $"tree {_tree.Name}, branch {name}",
-                    $"The branch is missing (it is in the first file, {_owner._files[0]}).");
+                    $"The branch is missing (it is in the first file, {_owner.InputFiles[0]}).");
             }
             if (typeName is not null && branch.TypeName != typeName)
             {
                 throw new InputDataException(_path, $"tree {_tree.Name}, branch {name}",
-                    $"The branch is {branch.TypeName} here but {typeName} in the first file, {_owner._files[0]}.");
+                    $"The branch is {branch.TypeName} here but {typeName} in the first file, {_owner.InputFiles[0]}.");
             }
             if (!branch.IsReadable)
             {
@@ -369,9 +354,4 @@ public sealed class RootReader : IShardableReader
 
     private static void Copy<T>(Array values, int first, Span<T> destination) where T : unmanaged =>
         ((T[])values).AsSpan(first, destination.Length).CopyTo(destination);
-
-    /// <summary>Nothing to release: files are closed when an enumeration ends.</summary>
-    public void Dispose()
-    {
-    }
 }

@@ -27,20 +27,11 @@ public sealed class RootReaderConfig : PluginConfig
     [Description("Entry range START:STOP (STOP exclusive) over all files as one stream; either side may be empty, e.g. \"1000:\". Quote it in YAML.")]
     public string? Entries { get; set; }
 
-    /// <summary>The parsed <see cref="Entries"/>: first entry (inclusive) and last (exclusive, null = to the end).</summary>
-    internal EntryRange Range => EntryRange.Parse(Entries);
 
     /// <inheritdoc />
     public override void Validate()
     {
-        if (Files is null || Files.Length == 0)
-        {
-            throw new ConfigValueException("files", "Give at least one input file.");
-        }
-        if (Files.Any(string.IsNullOrWhiteSpace))
-        {
-            throw new ConfigValueException("files", "A file name is empty.");
-        }
+        InputFilePatterns.Validate(Files);
         if (string.IsNullOrWhiteSpace(Tree))
         {
             throw new ConfigValueException("tree", "Give the name of the tree to read, e.g. Events.");
@@ -62,6 +53,6 @@ public sealed class RootReaderConfig : PluginConfig
                     $"Collections '{seen[counter]}' and '{collection}' both name the counter branch '{counter}'; a counter sizes one collection.");
             }
         }
-        _ = Range;
+        _ = EntryRange.Parse(Entries);
     }
 }
