@@ -11,12 +11,12 @@ public sealed class RootReaderConfig : PluginConfig
     [PathValue]
     public required string[] Files { get; set; }
 
-    /// <summary>The tree to read: <c>Events</c>, <c>dir/tree</c>, optionally with a cycle <c>Events;2</c>.</summary>
-    [Description("The TTree to read, e.g. Events or dir/sub/tree (optionally name;cycle).")]
+    /// <summary>The TTree or RNTuple to read: <c>Events</c>, <c>dir/tree</c>, optionally with a cycle <c>Events;2</c>.</summary>
+    [Description("The TTree or RNTuple to read, e.g. Events or dir/sub/tree (optionally name;cycle); whichever the file holds under that name.")]
     public required string Tree { get; set; }
 
-    /// <summary>Branch names or glob patterns; empty means every branch that can become a column.</summary>
-    [Description("Branches to read: names or glob patterns (* and ?). Default: every readable branch. A named branch that is missing or unreadable is an error; a pattern skips unreadable branches with one warning.")]
+    /// <summary>Branch (or RNTuple field) names or glob patterns; empty means every branch that can become a column.</summary>
+    [Description("Branches (RNTuple: fields, records' members as record.member, collections of records' as Collection_member) to read: names or glob patterns (* and ?). Default: every readable branch. A named branch that is missing or unreadable is an error; a pattern skips unreadable branches with one warning.")]
     public string[] Branches { get; set; } = [];
 
     /// <summary>Collection name by counter branch, overriding the NanoAOD-style inference (<c>nElectron</c> → <c>Electron</c>).</summary>

@@ -148,11 +148,13 @@ public sealed class RootNtuple
 
     /// <summary>
     /// Reads <paramref name="field"/> over entries [<paramref name="start"/>, <paramref name="stop"/>): a top-level field,
-    /// or a member of records (or atomics/enums) down from one, which has one element per entry too.
+    /// or a member of records (or atomics/enums) down from one, has one element per entry; a field below one collection
+    /// (a member of a <c>std::vector</c> of records, say) reads as an <see cref="NtupleListArray"/> with one list per entry,
+    /// reading only that member's columns.
     /// </summary>
     /// <exception cref="NotSupportedException">The field cannot be read (<see cref="RootNtupleField.UnsupportedReason"/>).</exception>
     /// <exception cref="RootFormatException">The file is malformed or a checksum does not match; the structure names the field and entries.</exception>
-    /// <exception cref="ArgumentException">The range is not within [0, <see cref="Entries"/>], or the field lies inside a collection.</exception>
+    /// <exception cref="ArgumentException">The range is not within [0, <see cref="Entries"/>], or the field lies inside a fixed-size array, a variant or two collections.</exception>
     public NtupleArray Read(RootNtupleField field, long start, long stop)
     {
         ArgumentNullException.ThrowIfNull(field);
@@ -160,17 +162,35 @@ public sealed class RootNtuple
         {
             throw new ArgumentException($"field {field.Path} is not a field of RNTuple '{Name}'", nameof(field));
         }
+        RootNtupleField? collection = null;
         for (RootNtupleField? up = field.Parent; up is not null; up = up.Parent)
         {
-            if (up.Kind is not (RootNtupleFieldKind.Record or RootNtupleFieldKind.Wrapper))
+            if (up.Kind == RootNtupleFieldKind.Collection && collection is null)
             {
-                throw new ArgumentException($"field {field.Path} lies inside {up.Path} ({up.Kind}); read a field with one value per entry", nameof(field));
+                collection = up;
+            }
+            else if (up.Kind is not (RootNtupleFieldKind.Record or RootNtupleFieldKind.Wrapper))
+            {
+                throw new ArgumentException($"field {field.Path} lies inside {up.Path} ({up.Kind}); read a field with one value or one list per entry", nameof(field));
             }
         }
-        if (!field.IsReadable)
+        RootNtupleField top = field;
+        while (top.Parent is not null)
         {
-            throw new NotSupportedException($"not supported: {field.UnsupportedReason}");
+            top = top.Parent;
         }
+        if (!top.IsReadable)
+        {
+            throw new NotSupportedException($"not supported: {top.UnsupportedReason}");
+        }
+        return ReadRange(field, start, stop, collection, (reader, cluster, first, count) =>
+            collection is null ? reader.Read(field, cluster, first, count) : reader.ReadBelow(collection, field, cluster, first, count));
+    }
+
+    /// <summary>Reads a field cluster by cluster over the entry range and joins the parts.</summary>
+    private NtupleArray ReadRange(RootNtupleField field, long start, long stop, RootNtupleField? collection,
+        Func<FieldReader, ClusterDescriptor, long, long, NtupleArray> read)
+    {
         if (start < 0 || stop < start || stop > Entries)
         {
             throw new ArgumentOutOfRangeException(nameof(start), $"entry range [{start}, {stop}) is outside [0, {Entries}) of RNTuple '{Name}'");
@@ -187,14 +207,34 @@ public sealed class RootNtuple
             }
             long first = next - cluster.FirstEntry;
             long count = Math.Min(stop, cluster.FirstEntry + cluster.Entries) - next;
-            parts.Add(reader.Read(field, cluster, first, count));
+            parts.Add(read(reader, cluster, first, count));
             next += count;
         }
         if (next != stop)
         {
             throw new RootFormatException(_descriptor.File, $"{_descriptor.Structure} {context}", -1, $"no cluster holds entry {next}");
         }
-        return parts.Count == 0 ? reader.Empty(field) : NtupleArray.Concat(parts);
+        if (parts.Count > 0)
+        {
+            return NtupleArray.Concat(parts);
+        }
+        return collection is null ? reader.Empty(field) : new NtupleListArray([0], reader.Empty(field));
+    }
+
+    /// <summary>
+    /// The sizes of collection <paramref name="collection"/> (a field with one value per entry) over entries
+    /// [<paramref name="start"/>, <paramref name="stop"/>), as <c>stop − start + 1</c> offsets from 0: only its index
+    /// column is read, not its items.
+    /// </summary>
+    public long[] ReadOffsets(RootNtupleField collection, long start, long stop)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        if (collection.Kind != RootNtupleFieldKind.Collection || collection.Parent is not null)
+        {
+            throw new ArgumentException($"field {collection.Path} is not a top-level collection", nameof(collection));
+        }
+        NtupleArray lists = ReadRange(collection, start, stop, null, (reader, cluster, first, count) => reader.SizesOnly(collection, cluster, first, count));
+        return ((NtupleListArray)lists).Offsets;
     }
 
     /// <summary>How many pages the column readers have decoded so far (tests of the page cache).</summary>

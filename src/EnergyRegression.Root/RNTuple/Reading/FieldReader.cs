@@ -77,6 +77,20 @@ internal sealed class FieldReader(NtupleDescriptor ntuple, Func<ColumnDescriptor
         }
     }
 
+    /// <summary>
+    /// Elements [first, first + count) of <paramref name="collection"/> as lists of <paramref name="member"/>, a field
+    /// below the collection through records only: the member's elements are the collection's items.
+    /// </summary>
+    public NtupleListArray ReadBelow(RootNtupleField collection, RootNtupleField member, ClusterDescriptor cluster, long first, long count)
+    {
+        (long[] offsets, long from, long to) = Offsets(collection, Active(collection, cluster)[0], cluster, first, count);
+        return new NtupleListArray(offsets, Read(member, cluster, from, to - from));
+    }
+
+    /// <summary>Elements [first, first + count) of <paramref name="collection"/> as lists of nothing: their sizes only.</summary>
+    public NtupleListArray SizesOnly(RootNtupleField collection, ClusterDescriptor cluster, long first, long count) =>
+        new(Offsets(collection, Active(collection, cluster)[0], cluster, first, count).Offsets, new NtupleLeafArray(Array.Empty<bool>()));
+
     /// <summary>An array of no elements shaped like <paramref name="field"/> (a read of an empty range).</summary>
     public NtupleArray Empty(RootNtupleField field) => field.Kind switch
     {
