@@ -237,6 +237,10 @@ public sealed class RootNtuple
         return ((NtupleListArray)lists).Offsets;
     }
 
+    /// <summary>Where the pages of a physical column are, over all clusters (tests that damage them).</summary>
+    internal IEnumerable<(long Offset, long Size)> PageLocations(int physicalColumn) =>
+        _descriptor.AllClusters().SelectMany(c => c.PagesOf(physicalColumn).Pages).Select(p => (p.Locator.Offset, p.Locator.Size));
+
     /// <summary>How many pages the column readers have decoded so far (tests of the page cache).</summary>
     internal int PagesLoaded => _columns.Sum(c => c.PagesLoaded);
 }
