@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.ExceptionServices;
@@ -19,7 +20,7 @@ internal sealed class ColumnReader(NtupleDescriptor ntuple, ColumnDescriptor col
     private const long ParallelLoadBytes = 1 << 20;
 
     private readonly Lock _cacheLock = new();
-    private (int Cluster, int Page, Array Values)? _last;
+    private (int Cluster, int Page, DecodedPage Page2)? _last;
     private int _pagesLoaded;
 
     public ColumnDescriptor Column => column;
@@ -99,20 +100,54 @@ internal sealed class ColumnReader(NtupleDescriptor ntuple, ColumnDescriptor col
             }
             pageStart = pageEnd;
         }
-        Array[] decoded = Load(cluster, pages, needed, context);
-        for (int k = 0; k < needed.Count; k++)
+        DecodedPage[] decoded = Load(cluster, pages, needed, context);
+        try
         {
-            (_, long start) = needed[k];
-            long from = Math.Max(first, start);
-            long to = Math.Min(end, start + decoded[k].Length);
-            Array.Copy(decoded[k], from - start, result, from - first, to - from);
+            for (int k = 0; k < needed.Count; k++)
+            {
+                (_, long start) = needed[k];
+                long from = Math.Max(first, start);
+                long to = Math.Min(end, start + decoded[k].Count);
+                Array.Copy(decoded[k].Values, from - start, result, from - first, to - from);
+            }
+        }
+        finally
+        {
+            foreach (DecodedPage page in decoded)
+            {
+                page.Release();
+            }
         }
         return result;
     }
 
-    private Array[] Load(ClusterDescriptor cluster, ColumnPages pages, List<(int Page, long Start)> needed, string context)
+    /// <summary>A decoded page in a pooled array, shared by the cache and the reads that use it; back to the pool after the last.</summary>
+    private sealed class DecodedPage(Array values, int count)
     {
-        var result = new Array[needed.Count];
+        private int _users = 1;
+
+        public Array Values { get; } = values;
+
+        public int Count { get; } = count;
+
+        public DecodedPage Share()
+        {
+            Interlocked.Increment(ref _users);
+            return this;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _users) == 0)
+            {
+                PagePool.Return(Values);
+            }
+        }
+    }
+
+    private DecodedPage[] Load(ClusterDescriptor cluster, ColumnPages pages, List<(int Page, long Start)> needed, string context)
+    {
+        var result = new DecodedPage[needed.Count];
         long bytes = 0;
         int toLoad = 0;
         lock (_cacheLock)
@@ -121,7 +156,7 @@ internal sealed class ColumnReader(NtupleDescriptor ntuple, ColumnDescriptor col
             {
                 if (_last is { } last && last.Cluster == cluster.Id && last.Page == needed[k].Page)
                 {
-                    result[k] = last.Values;
+                    result[k] = last.Page2.Share();
                 }
                 else
                 {
@@ -134,36 +169,51 @@ internal sealed class ColumnReader(NtupleDescriptor ntuple, ColumnDescriptor col
         {
             result[k] ??= LoadPage(cluster, pages, needed[k].Page, context);
         }
-        if (toLoad <= 1 || bytes < ParallelLoadBytes)
+        try
         {
-            for (int k = 0; k < needed.Count; k++)
+            if (toLoad <= 1 || bytes < ParallelLoadBytes)
             {
-                LoadOne(k);
+                for (int k = 0; k < needed.Count; k++)
+                {
+                    LoadOne(k);
+                }
+            }
+            else
+            {
+                try
+                {
+                    Parallel.For(0, needed.Count, LoadOne);
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                {
+                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
             }
         }
-        else
+        catch
         {
-            try
+            foreach (DecodedPage? page in result)
             {
-                Parallel.For(0, needed.Count, LoadOne);
+                page?.Release();
             }
-            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-            {
-                ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            }
+            throw;
         }
         if (needed.Count > 0)
         {
             lock (_cacheLock)
             {
-                _last = (cluster.Id, needed[^1].Page, result[^1]);
+                if (_last?.Page2 != result[^1])
+                {
+                    _last?.Page2.Release();
+                    _last = (cluster.Id, needed[^1].Page, result[^1].Share());
+                }
             }
         }
         return result;
     }
 
     /// <summary>Reads one page, checks its checksum, decompresses and decodes it.</summary>
-    private Array LoadPage(ClusterDescriptor cluster, ColumnPages pages, int index, string context)
+    private DecodedPage LoadPage(ClusterDescriptor cluster, ColumnPages pages, int index, string context)
     {
         PageDescriptor page = pages.Pages[index];
         string structure = $"{Structure(cluster, context)}, page {index}";
@@ -172,29 +222,42 @@ internal sealed class ColumnReader(NtupleDescriptor ntuple, ColumnDescriptor col
         {
             throw new RootFormatException(ntuple.File, structure, page.Locator.Offset, $"page of {page.Elements} elements ({length} bytes) exceeds the reader's limit");
         }
-        byte[] stored = ntuple.Storage.ReadBlob(page.Locator, structure, page.HasChecksum ? 8 : 0);
-        ReadOnlySpan<byte> data = stored.AsSpan(0, (int)page.Locator.Size);
-        if (page.HasChecksum)
+        // Pooled buffers for the stored and the uncompressed bytes: pages are large, and fresh arrays of that size each
+        // time would keep the garbage collector busy with its large-object heap.
+        int size = (int)page.Locator.Size;
+        int trailer = page.HasChecksum ? 8 : 0;
+        byte[] stored = ArrayPool<byte>.Shared.Rent(size + trailer);
+        byte[]? unzipped = null;
+        try
         {
-            ulong expected = BinaryPrimitives.ReadUInt64LittleEndian(stored.AsSpan((int)page.Locator.Size));
-            ulong actual = XxHash3.HashToUInt64(data);
-            if (expected != actual)
+            ntuple.Storage.ReadBlob(page.Locator, stored, trailer, structure);
+            ReadOnlySpan<byte> data = stored.AsSpan(0, size);
+            if (page.HasChecksum)
             {
-                throw new RootFormatException(ntuple.File, structure, page.Locator.Offset,
-                    $"page checksum mismatch (stored xxhash3 0x{expected:x16}, computed 0x{actual:x16}): the page is corrupt");
+                ulong expected = BinaryPrimitives.ReadUInt64LittleEndian(stored.AsSpan(size));
+                ulong actual = XxHash3.HashToUInt64(data);
+                if (expected != actual)
+                {
+                    throw new RootFormatException(ntuple.File, structure, page.Locator.Offset,
+                        $"page checksum mismatch (stored xxhash3 0x{expected:x16}, computed 0x{actual:x16}): the page is corrupt");
+                }
+            }
+            if (data.Length != length)
+            {
+                unzipped = ArrayPool<byte>.Shared.Rent((int)length);
+                Compression.RootDecompressor.Decompress(data, unzipped.AsSpan(0, (int)length), ntuple.File, structure, page.Locator.Offset);
+                data = unzipped.AsSpan(0, (int)length);
+            }
+            Interlocked.Increment(ref _pagesLoaded);
+            return new DecodedPage(PageDecoder.Decode(column, data, page.Elements), page.Elements);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+            if (unzipped is not null)
+            {
+                ArrayPool<byte>.Shared.Return(unzipped);
             }
         }
-        byte[] bytes;
-        if (data.Length == length)
-        {
-            bytes = data.Length == stored.Length ? stored : data.ToArray();
-        }
-        else
-        {
-            bytes = new byte[length];
-            Compression.RootDecompressor.Decompress(data, bytes, ntuple.File, structure, page.Locator.Offset);
-        }
-        Interlocked.Increment(ref _pagesLoaded);
-        return PageDecoder.Decode(column, bytes, page.Elements);
     }
 }

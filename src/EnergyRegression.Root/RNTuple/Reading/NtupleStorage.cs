@@ -20,25 +20,37 @@ internal sealed class NtupleStorage(IByteSource source, string file, long maxKey
 
     public long FileLength => source.Length;
 
-    /// <summary>Reads the <paramref name="locator"/>'s bytes, plus <paramref name="trailer"/> bytes after them (a page checksum).</summary>
-    public byte[] ReadBlob(Locator locator, string structure, int trailer = 0)
+    /// <summary>Reads the <paramref name="locator"/>'s bytes.</summary>
+    public byte[] ReadBlob(Locator locator, string structure)
+    {
+        CheckBlob(locator, 0, structure);
+        byte[] data = new byte[locator.Size];
+        ReadBlob(locator, data, 0, structure);
+        return data;
+    }
+
+    /// <summary>Reads the <paramref name="locator"/>'s bytes and <paramref name="trailer"/> bytes after them (a page checksum) into <paramref name="destination"/>.</summary>
+    public void ReadBlob(Locator locator, Span<byte> destination, int trailer, string structure)
+    {
+        CheckBlob(locator, trailer, structure);
+        if (maxKeySize <= 0 || locator.Size <= maxKeySize)
+        {
+            source.Read(locator.Offset, destination[..(int)(locator.Size + trailer)], structure);
+            return;
+        }
+        if (trailer > 0)
+        {
+            throw new RootFormatException(File, structure, locator.Offset, "a page larger than the maximum key size cannot carry a checksum after it");
+        }
+        ReadChunked(locator, destination[..(int)locator.Size], structure);
+    }
+
+    private void CheckBlob(Locator locator, int trailer, string structure)
     {
         if (locator.Size > MaxBlobLength || locator.Size + trailer > source.Length)
         {
             throw new RootFormatException(File, structure, locator.Offset, $"{locator.Size} bytes at offset {locator.Offset} do not fit the {source.Length}-byte file");
         }
-        byte[] data = new byte[locator.Size + trailer];
-        if (maxKeySize <= 0 || locator.Size <= maxKeySize)
-        {
-            source.Read(locator.Offset, data, structure);
-            return data;
-        }
-        ReadChunked(locator, data.AsSpan(0, (int)locator.Size), structure);
-        if (trailer > 0)
-        {
-            throw new RootFormatException(File, structure, locator.Offset, "a page larger than the maximum key size cannot carry a checksum after it");
-        }
-        return data;
     }
 
     private void ReadChunked(Locator locator, Span<byte> data, string structure)

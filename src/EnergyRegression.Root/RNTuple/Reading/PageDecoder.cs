@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using EnergyRegression.Root.RNTuple.Format;
 
@@ -18,56 +20,90 @@ internal readonly record struct SwitchElement(long Index, int Tag);
 /// </summary>
 internal static class PageDecoder
 {
-    /// <summary>Decodes <paramref name="count"/> elements of <paramref name="column"/> from <paramref name="page"/> (exactly their bytes).</summary>
+    /// <summary>
+    /// Decodes <paramref name="count"/> elements of <paramref name="column"/> from <paramref name="page"/> (exactly their
+    /// bytes) into a pooled array of at least <paramref name="count"/> elements (<see cref="PagePool"/>).
+    /// </summary>
     public static Array Decode(ColumnDescriptor column, ReadOnlySpan<byte> page, int count)
     {
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("RNTuple pages are decoded on little-endian machines only");
         }
-        return column.Type switch
+        switch (column.Type)
         {
-            ColumnType.Bit => UnpackBits(page, count),
-            ColumnType.Byte or ColumnType.UInt8 => page[..count].ToArray(),
-            ColumnType.Char or ColumnType.Int8 => MemoryMarshal.Cast<byte, sbyte>(page[..count]).ToArray(),
-            ColumnType.Int16 => Plain<short>(page, count),
-            ColumnType.UInt16 => Plain<ushort>(page, count),
-            ColumnType.Int32 => Plain<int>(page, count),
-            ColumnType.UInt32 => Plain<uint>(page, count),
-            ColumnType.Int64 => Plain<long>(page, count),
-            ColumnType.UInt64 => Plain<ulong>(page, count),
-            ColumnType.Real32 => Plain<float>(page, count),
-            ColumnType.Real64 => Plain<double>(page, count),
-            ColumnType.Real16 => Halves(Plain<ushort>(page, count)),
-            ColumnType.SplitInt16 => Zigzag16(Unsplit<ushort>(page, count)),
-            ColumnType.SplitUInt16 => Unsplit<ushort>(page, count),
-            ColumnType.SplitInt32 => Zigzag32(Unsplit<uint>(page, count)),
-            ColumnType.SplitUInt32 => Unsplit<uint>(page, count),
-            ColumnType.SplitInt64 => Zigzag64(Unsplit<ulong>(page, count)),
-            ColumnType.SplitUInt64 => Unsplit<ulong>(page, count),
-            ColumnType.SplitReal16 => Halves(Unsplit<ushort>(page, count)),
-            ColumnType.SplitReal32 => Unsplit<float>(page, count),
-            ColumnType.SplitReal64 => Unsplit<double>(page, count),
-            ColumnType.Index32 => Offsets32(Plain<uint>(page, count), delta: false),
-            ColumnType.Index64 => Offsets64(Plain<ulong>(page, count), delta: false),
-            ColumnType.SplitIndex32 => Offsets32(Unsplit<uint>(page, count), delta: true),
-            ColumnType.SplitIndex64 => Offsets64(Unsplit<ulong>(page, count), delta: true),
-            ColumnType.Switch => Switches(page, count),
-            ColumnType.Real32Trunc => Truncated(page, count, column.BitsOnStorage),
-            ColumnType.Real32Quant => Quantized(page, count, column.BitsOnStorage, column.Range!.Value),
-            _ => throw new NotSupportedException($"not supported: column type {ColumnTypes.Name(column.Type)}"),
-        };
+            case ColumnType.Bit: return UnpackBits(page, count);
+            case ColumnType.Byte or ColumnType.UInt8: return Plain<byte>(page, count);
+            case ColumnType.Char or ColumnType.Int8: return Plain<sbyte>(page, count);
+            case ColumnType.Int16: return Plain<short>(page, count);
+            case ColumnType.UInt16: return Plain<ushort>(page, count);
+            case ColumnType.Int32: return Plain<int>(page, count);
+            case ColumnType.UInt32: return Plain<uint>(page, count);
+            case ColumnType.Int64: return Plain<long>(page, count);
+            case ColumnType.UInt64: return Plain<ulong>(page, count);
+            case ColumnType.Real32: return Plain<float>(page, count);
+            case ColumnType.Real64: return Plain<double>(page, count);
+            case ColumnType.Real16: return Halves(page, count, split: false);
+            case ColumnType.SplitReal16: return Halves(page, count, split: true);
+            case ColumnType.SplitInt16:
+            {
+                short[] r = Unsplit<short>(page, count);
+                Span<ushort> u = MemoryMarshal.Cast<short, ushort>(r.AsSpan(0, count));
+                for (int i = 0; i < u.Length; i++)
+                {
+                    r[i] = (short)((u[i] >> 1) ^ -(u[i] & 1));
+                }
+                return r;
+            }
+            case ColumnType.SplitUInt16: return Unsplit<ushort>(page, count);
+            case ColumnType.SplitInt32:
+            {
+                int[] r = Unsplit<int>(page, count);
+                for (int i = 0; i < count; i++)
+                {
+                    uint u = (uint)r[i];
+                    r[i] = (int)(u >> 1) ^ -(int)(u & 1);
+                }
+                return r;
+            }
+            case ColumnType.SplitUInt32: return Unsplit<uint>(page, count);
+            case ColumnType.SplitInt64:
+            {
+                long[] r = Unsplit<long>(page, count);
+                for (int i = 0; i < count; i++)
+                {
+                    ulong u = (ulong)r[i];
+                    r[i] = (long)(u >> 1) ^ -(long)(u & 1);
+                }
+                return r;
+            }
+            case ColumnType.SplitUInt64: return Unsplit<ulong>(page, count);
+            case ColumnType.SplitReal32: return Unsplit<float>(page, count);
+            case ColumnType.SplitReal64: return Unsplit<double>(page, count);
+            case ColumnType.Index32: return Offsets32(page, count, split: false);
+            case ColumnType.SplitIndex32: return Offsets32(page, count, split: true);
+            case ColumnType.Index64: return Offsets64(Plain<long>(page, count), count, delta: false);
+            case ColumnType.SplitIndex64: return Offsets64(Unsplit<long>(page, count), count, delta: true);
+            case ColumnType.Switch: return Switches(page, count);
+            case ColumnType.Real32Trunc: return Truncated(page, count, column.BitsOnStorage);
+            case ColumnType.Real32Quant: return Quantized(page, count, column.BitsOnStorage, column.Range!.Value);
+            default: throw new NotSupportedException($"not supported: column type {ColumnTypes.Name(column.Type)}");
+        }
     }
 
-    private static T[] Plain<T>(ReadOnlySpan<byte> page, int count) where T : unmanaged =>
-        MemoryMarshal.Cast<byte, T>(page[..(count * Marshal.SizeOf<T>())]).ToArray();
+    private static T[] Plain<T>(ReadOnlySpan<byte> page, int count) where T : unmanaged
+    {
+        T[] r = PagePool.Rent<T>(count);
+        page[..(count * Unsafe.SizeOf<T>())].CopyTo(MemoryMarshal.AsBytes(r.AsSpan(0, count)));
+        return r;
+    }
 
     /// <summary>Undoes the byte split: byte b of element i is at b × count + i.</summary>
     internal static T[] Unsplit<T>(ReadOnlySpan<byte> page, int count) where T : unmanaged
     {
-        var result = new T[count];
-        Span<byte> bytes = MemoryMarshal.AsBytes(result.AsSpan());
-        int width = bytes.Length / Math.Max(1, count);
+        T[] result = PagePool.Rent<T>(count);
+        Span<byte> bytes = MemoryMarshal.AsBytes(result.AsSpan(0, count));
+        int width = Unsafe.SizeOf<T>();
         for (int b = 0; b < width; b++)
         {
             ReadOnlySpan<byte> plane = page.Slice(b * count, count);
@@ -79,70 +115,43 @@ internal static class PageDecoder
         return result;
     }
 
-    private static short[] Zigzag16(ushort[] v)
+    private static float[] Halves(ReadOnlySpan<byte> page, int count, bool split)
     {
-        var r = new short[v.Length];
-        for (int i = 0; i < v.Length; i++)
-        {
-            r[i] = (short)((v[i] >> 1) ^ -(v[i] & 1));
-        }
-        return r;
-    }
-
-    private static int[] Zigzag32(uint[] v)
-    {
-        var r = new int[v.Length];
-        for (int i = 0; i < v.Length; i++)
-        {
-            r[i] = (int)(v[i] >> 1) ^ -(int)(v[i] & 1);
-        }
-        return r;
-    }
-
-    private static long[] Zigzag64(ulong[] v)
-    {
-        var r = new long[v.Length];
-        for (int i = 0; i < v.Length; i++)
-        {
-            r[i] = (long)(v[i] >> 1) ^ -(long)(v[i] & 1);
-        }
-        return r;
-    }
-
-    private static float[] Halves(ushort[] bits)
-    {
-        var r = new float[bits.Length];
-        for (int i = 0; i < bits.Length; i++)
+        ushort[] bits = split ? Unsplit<ushort>(page, count) : Plain<ushort>(page, count);
+        float[] r = PagePool.Rent<float>(count);
+        for (int i = 0; i < count; i++)
         {
             r[i] = (float)BitConverter.UInt16BitsToHalf(bits[i]);
         }
+        PagePool.Return(bits);
         return r;
     }
 
-    private static long[] Offsets32(uint[] v, bool delta)
+    private static long[] Offsets32(ReadOnlySpan<byte> page, int count, bool split)
     {
-        var r = new long[v.Length];
+        uint[] v = split ? Unsplit<uint>(page, count) : Plain<uint>(page, count);
+        long[] r = PagePool.Rent<long>(count);
         long sum = 0;
-        for (int i = 0; i < v.Length; i++)
+        for (int i = 0; i < count; i++)
         {
             // Delta encoding restarts at every page: the first element is stored as it is.
-            sum = delta ? sum + v[i] : v[i];
+            sum = split ? sum + v[i] : v[i];
             r[i] = sum;
         }
+        PagePool.Return(v);
         return r;
     }
 
-    private static long[] Offsets64(ulong[] v, bool delta)
+    /// <summary>Index64 values in place: summed when delta-encoded; one beyond 2^63 (damage, offsets index a cluster) becomes −1.</summary>
+    private static long[] Offsets64(long[] v, int count, bool delta)
     {
-        var r = new long[v.Length];
         ulong sum = 0;
-        for (int i = 0; i < v.Length; i++)
+        for (int i = 0; i < count; i++)
         {
-            sum = delta ? sum + v[i] : v[i];
-            // Offsets index elements within a cluster; a value beyond 2^63 is damage, not data.
-            r[i] = sum <= long.MaxValue ? (long)sum : -1;
+            sum = delta ? sum + (ulong)v[i] : (ulong)v[i];
+            v[i] = sum <= long.MaxValue ? (long)sum : -1;
         }
-        return r;
+        return v;
     }
 
     private static SwitchElement[] Switches(ReadOnlySpan<byte> page, int count)
@@ -159,7 +168,7 @@ internal static class PageDecoder
 
     private static bool[] UnpackBits(ReadOnlySpan<byte> page, int count)
     {
-        var r = new bool[count];
+        bool[] r = PagePool.Rent<bool>(count);
         for (int i = 0; i < count; i++)
         {
             r[i] = ((page[i >> 3] >> (i & 7)) & 1) != 0;
@@ -187,7 +196,7 @@ internal static class PageDecoder
     /// <summary>Real32Trunc: the top <paramref name="bits"/> bits of an IEEE-754 float (sign, exponent, leading mantissa), the rest zero.</summary>
     private static float[] Truncated(ReadOnlySpan<byte> page, int count, int bits)
     {
-        var r = new float[count];
+        float[] r = PagePool.Rent<float>(count);
         for (int i = 0; i < count; i++)
         {
             r[i] = BitConverter.UInt32BitsToSingle(BitField(page, i, bits) << (32 - bits));
@@ -198,12 +207,39 @@ internal static class PageDecoder
     /// <summary>Real32Quant: an integer q of <paramref name="bits"/> bits standing for min + q × (max − min) / (2^bits − 1).</summary>
     private static double[] Quantized(ReadOnlySpan<byte> page, int count, int bits, (double Min, double Max) range)
     {
-        var r = new double[count];
+        double[] r = PagePool.Rent<double>(count);
         double scale = (range.Max - range.Min) / ((1UL << bits) - 1);
         for (int i = 0; i < count; i++)
         {
             r[i] = BitField(page, i, bits) * scale + range.Min;
         }
         return r;
+    }
+}
+
+/// <summary>
+/// Pooled arrays for decoded pages: pages are up to megabytes, and fresh arrays of that size for every page would
+/// keep the garbage collector busy with its large-object heap. Arrays may be longer than asked for.
+/// </summary>
+internal static class PagePool
+{
+    public static T[] Rent<T>(int count) => ArrayPool<T>.Shared.Rent(count);
+
+    /// <summary>Returns an array <see cref="Rent{T}"/> gave out (by its exact type: the runtime lets byte[] pass as sbyte[]).</summary>
+    public static void Return(Array array)
+    {
+        Type t = array.GetType();
+        if (t == typeof(float[])) { ArrayPool<float>.Shared.Return((float[])array); }
+        else if (t == typeof(double[])) { ArrayPool<double>.Shared.Return((double[])array); }
+        else if (t == typeof(int[])) { ArrayPool<int>.Shared.Return((int[])array); }
+        else if (t == typeof(uint[])) { ArrayPool<uint>.Shared.Return((uint[])array); }
+        else if (t == typeof(long[])) { ArrayPool<long>.Shared.Return((long[])array); }
+        else if (t == typeof(ulong[])) { ArrayPool<ulong>.Shared.Return((ulong[])array); }
+        else if (t == typeof(short[])) { ArrayPool<short>.Shared.Return((short[])array); }
+        else if (t == typeof(ushort[])) { ArrayPool<ushort>.Shared.Return((ushort[])array); }
+        else if (t == typeof(byte[])) { ArrayPool<byte>.Shared.Return((byte[])array); }
+        else if (t == typeof(sbyte[])) { ArrayPool<sbyte>.Shared.Return((sbyte[])array); }
+        else if (t == typeof(bool[])) { ArrayPool<bool>.Shared.Return((bool[])array); }
+        // Switch elements (variants) are not pooled.
     }
 }
