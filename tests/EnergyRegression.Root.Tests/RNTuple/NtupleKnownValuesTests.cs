@@ -161,4 +161,43 @@ public sealed class NtupleKnownValuesTests
             Assert.Equal([9, 10], Values<int>(v.Content));
         }
     }
+
+    /// <summary>
+    /// ATLAS PHYSLITE (EventData, 100 events): the values uproot's PHYSLITE tests state (88 analysis muons with mean pt
+    /// 28217.96 MeV, eta -0.21, phi -0.18; the first event's number 293298001, pile-up 26.5, lumi block 1; truth muons of
+    /// pdgId ±13, the first of mass 105.7 MeV), and, for members added while writing that JSROOT reads from other
+    /// columns, physical constants: every electron has mass 0.510998 MeV and charge ±1, one item per electron.
+    /// </summary>
+    [Fact]
+    public void Physlite_muons_event_info_and_late_added_electron_members_have_their_known_values()
+    {
+        RootNtuple n = Open("uproot-physlite-rntuple_v1-0-0-0.root", "EventData", out RootFile file);
+        using (file)
+        {
+            Assert.Equal(100, n.Entries);
+            foreach ((string member, double mean) in new[] { ("pt", 28217.96), ("eta", -0.21), ("phi", -0.18) })
+            {
+                float[] values = Values<float>(((NtupleListArray)n.Read($"AnalysisMuonsAuxDyn:{member}", 0, 100)).Content);
+                Assert.Equal(88, values.Length);
+                Assert.Equal(mean, Math.Round(values.Average(v => (double)v), 2));
+            }
+            Assert.Equal(293298001UL, Values<ulong>(n.Read("EventInfoAuxDyn:eventNumber", 0, 1))[0]);
+            Assert.Equal(26.5f, Values<float>(n.Read("EventInfoAuxDyn:averageInteractionsPerCrossing", 0, 1))[0]);
+            Assert.Equal(1u, Values<uint>(n.Read("EventInfoAuxDyn:lumiBlock", 0, 1))[0]);
+            int[] pdgIds = Values<int>(((NtupleListArray)n.Read("TruthMuonsAuxDyn:pdgId", 0, 100)).Content);
+            Assert.All(pdgIds, id => Assert.True(id is 13 or -13));
+            Assert.Equal(105.7f, Values<float>(((NtupleListArray)n.Read("TruthMuonsAuxDyn:m", 0, 100)).Content)[0], 3);
+
+            Assert.True(n.GetField("AnalysisElectronsAuxDyn:m").IsLateAdded);
+            var masses = (NtupleListArray)n.Read("AnalysisElectronsAuxDyn:m", 0, 100);
+            var charges = (NtupleListArray)n.Read("AnalysisElectronsAuxDyn:charge", 0, 100);
+            var pts = (NtupleListArray)n.Read("AnalysisElectronsAuxDyn:pt", 0, 100);
+            Assert.Equal(masses.Offsets, charges.Offsets);
+            Assert.Equal(masses.Offsets, pts.Offsets);
+            Assert.Equal(57, masses.Offsets[^1]);
+            Assert.All(Values<float>(masses.Content), m => Assert.Equal(0.510998f, m));
+            Assert.All(Values<float>(charges.Content), q => Assert.True(q is 1f or -1f));
+            Assert.All(Values<float>(pts.Content), pt => Assert.InRange(pt, 1000f, 1e6f));
+        }
+    }
 }
