@@ -369,4 +369,81 @@ public sealed partial class NtupleCommandsTests
         Assert.Contains("checksum mismatch", run.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(work.File("out.jsonl")));
     }
+
+    /// <summary>
+    /// Fields outside format 1.0's readable set — an object stored with the ROOT streamer (a TGraphErrors, structural
+    /// role 0x04), a column type of a later format version (0x30), a structural role of a later version (0x07) — made by
+    /// editing the schema of a simulated RNTuple (checksums restored): asking for one is exit 4 with "not supported:
+    /// field X of type Y: reason"; dumping everything warns about each and prints the other fields unchanged; a chain
+    /// naming one under branches: stops before reading with that reason (exit 3, as for a TTree branch).
+    /// </summary>
+    [Fact]
+    public void Fields_of_unsupported_kinds_are_refused_by_name_and_type_while_the_others_read()
+    {
+        using var work = new TempDirectory();
+        Tool.Result print = Tool.Run(work.Path, "simulate", "--process", "zee", "--events", "40", "--seed", "5", "--window", "5", "--quiet",
+            "--output", work.File("zee.root"), "--format", "rntuple", "--print-chain");
+        Assert.True(print.ExitCode == 0, print.ToString());
+        // Uncompressed, so that the header can be edited in place.
+        string simulate = work.Write("simulate.yaml", print.Stdout.TrimEnd() + "\n    compression: none\n");
+        Tool.Result written = Tool.Run(work.Path, "run", simulate, "--quiet");
+        Assert.True(written.ExitCode == 0, written.ToString());
+        byte[] patched = NtupleHeaderPatch.Patch(File.ReadAllBytes(work.File("zee.root")), "Events", new NtupleHeaderPatch.Edits()
+            .Role("Pileup_nPU", 0x04).TypeName("Pileup_nPU", "TGraphErrors")
+            .FirstColumnType("rho", 0x30)
+            .Role("GenZ_mass", 0x07));
+        File.WriteAllBytes(work.File("patched.root"), patched);
+
+        (string Field, string Message)[] refused =
+        [
+            ("Pileup_nPU", "not supported: field Pileup_nPU of type TGraphErrors: objects stored with the ROOT streamer"),
+            ("rho", "not supported: field rho of type float: column 4 has type 0x30, which is not part of format 1.0"),
+            ("GenZ_mass", "not supported: field GenZ_mass of type float: structural role 0x07 is not part of format 1.0"),
+        ];
+        foreach ((string field, string message) in refused)
+        {
+            Tool.Result one = Tool.Run(work.Path, "dump", work.File("patched.root"), "--tree", "Events", "--branches", $"run,{field}");
+            Assert.True(one.ExitCode == 4, one.ToString());
+            Assert.True(one.Stderr.Contains(message, StringComparison.Ordinal), one.ToString());
+            Assert.Contains("patched.root", one.Stderr, StringComparison.Ordinal);
+            Assert.Equal("", one.Stdout);
+        }
+
+        Tool.Result all = Tool.Run(work.Path, "dump", work.File("patched.root"), "--tree", "Events");
+        Assert.True(all.ExitCode == 0, all.ToString());
+        foreach ((string field, string message) in refused)
+        {
+            Assert.Contains(message["not supported: ".Length..], all.Stderr, StringComparison.Ordinal);
+        }
+        Tool.Result original = Tool.Run(work.Path, "dump", work.File("zee.root"), "--tree", "Events");
+        List<JsonElement> before = ParseLines(original.Stdout);
+        List<JsonElement> after = ParseLines(all.Stdout);
+        Assert.Equal(40, after.Count);
+        for (int i = 0; i < after.Count; i++)
+        {
+            var fields = after[i].EnumerateObject().Select(p => p.Name).ToList();
+            Assert.Equal(before[i].EnumerateObject().Select(p => p.Name).Where(n => !refused.Any(r => r.Field == n)), fields);
+            foreach (string field in fields)
+            {
+                Assert.Equal(before[i].GetProperty(field).GetRawText(), after[i].GetProperty(field).GetRawText());
+            }
+        }
+
+        string chain = work.Write("chain.yaml", $$"""
+            name: unsupported
+            reader:
+              type: root
+              with: {files: ["{{work.File("patched.root")}}"], tree: Events, branches: [run, rho]}
+            writer:
+              type: json
+              with: {path: "{{work.File("out.jsonl")}}"}
+            """);
+        Tool.Result run = Tool.Run(work.Path, "run", chain, "--quiet");
+        // As for a TTree branch the reader cannot read: a value of the chain (branches:) the input cannot satisfy, reported
+        // at that key (exit 3, docs/formats/rntuple.md "Errors"), with the library's reason.
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("'branches': Field 'rho' (float) of RNTuple Events cannot be read", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("field rho of type float: column 4 has type 0x30, which is not part of format 1.0", run.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(work.File("out.jsonl")));
+    }
 }

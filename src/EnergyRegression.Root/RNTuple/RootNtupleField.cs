@@ -235,7 +235,7 @@ public sealed class RootNtupleField
         FieldDescriptor d = Descriptor;
         if (Columns.FirstOrDefault(c => !ColumnTypes.IsKnown(c.Descriptor.Type)) is { } unknown)
         {
-            return (RootNtupleFieldKind.Unsupported, $"column type {unknown.Type} is not part of format 1.0");
+            return (RootNtupleFieldKind.Unsupported, $"column {unknown.Descriptor.PhysicalId} has type 0x{(int)unknown.Descriptor.Type:x2}, which is not part of format 1.0");
         }
         if (Representations.Select(r => r.Length).Distinct().Count() > 1)
         {
