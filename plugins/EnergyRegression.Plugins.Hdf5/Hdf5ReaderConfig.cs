@@ -31,7 +31,6 @@ public sealed class Hdf5ReaderConfig : PluginConfig
     [Description("Entry range START:STOP (STOP exclusive) over all files as one stream; either side may be empty, e.g. \"1000:\". Quote it in YAML.")]
     public string? Entries { get; set; }
 
-
     /// <inheritdoc />
     public override void Validate()
     {
