@@ -104,6 +104,21 @@ internal static class PageDecoder
         T[] result = PagePool.Rent<T>(count);
         Span<byte> bytes = MemoryMarshal.AsBytes(result.AsSpan(0, count));
         int width = Unsafe.SizeOf<T>();
+        page = page[..(width * count)];
+        // Whole elements composed from their planes (one store per element instead of one per byte); the stored byte
+        // order is little-endian, as the host's.
+        if (BitConverter.IsLittleEndian && width is 4 or 8)
+        {
+            if (width == 4)
+            {
+                Unsplit4(page, MemoryMarshal.Cast<byte, uint>(bytes));
+            }
+            else
+            {
+                Unsplit8(page, MemoryMarshal.Cast<byte, ulong>(bytes));
+            }
+            return result;
+        }
         for (int b = 0; b < width; b++)
         {
             ReadOnlySpan<byte> plane = page.Slice(b * count, count);
@@ -113,6 +128,28 @@ internal static class PageDecoder
             }
         }
         return result;
+    }
+
+    private static void Unsplit4(ReadOnlySpan<byte> page, Span<uint> into)
+    {
+        int n = into.Length;
+        ReadOnlySpan<byte> p0 = page[..n], p1 = page.Slice(n, n), p2 = page.Slice(2 * n, n), p3 = page.Slice(3 * n, n);
+        for (int i = 0; i < into.Length; i++)
+        {
+            into[i] = p0[i] | (uint)p1[i] << 8 | (uint)p2[i] << 16 | (uint)p3[i] << 24;
+        }
+    }
+
+    private static void Unsplit8(ReadOnlySpan<byte> page, Span<ulong> into)
+    {
+        int n = into.Length;
+        ReadOnlySpan<byte> p0 = page[..n], p1 = page.Slice(n, n), p2 = page.Slice(2 * n, n), p3 = page.Slice(3 * n, n);
+        ReadOnlySpan<byte> p4 = page.Slice(4 * n, n), p5 = page.Slice(5 * n, n), p6 = page.Slice(6 * n, n), p7 = page.Slice(7 * n, n);
+        for (int i = 0; i < into.Length; i++)
+        {
+            into[i] = p0[i] | (ulong)p1[i] << 8 | (ulong)p2[i] << 16 | (ulong)p3[i] << 24
+                | (ulong)p4[i] << 32 | (ulong)p5[i] << 40 | (ulong)p6[i] << 48 | (ulong)p7[i] << 56;
+        }
     }
 
     private static float[] Halves(ReadOnlySpan<byte> page, int count, bool split)
