@@ -8,3 +8,5 @@ dotnet run -c Release --project benchmarks/EnergyRegression.Benchmarks -- --filt
 dotnet run -c Release --no-build --project benchmarks/EnergyRegression.Benchmarks -- torch-loop --steps 3
 # The HDF5 table against h5py on a small table, once (benchmarks/hdf5-table.sh with its defaults measures).
 benchmarks/hdf5-table.sh 20000 1 > /dev/null
+# RNTuple against TTree reading (benchmarks/rntuple-read.sh) on a small sample: checks both deliver the same values.
+dotnet run -c Release --no-build --project benchmarks/EnergyRegression.Benchmarks -- rntuple-read --events 20000 --codecs zstd --budget 0.05 --warmup 0

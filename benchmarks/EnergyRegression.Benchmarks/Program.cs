@@ -13,6 +13,7 @@ public static class Program
     /// <c>-- simulate [REPEATS]</c> prints the simulator's events per second (<see cref="SimulationConsole"/>).
     /// <c>-- torch-loop [--steps N]</c> trains the seeds' CNN in a bare TorchSharp loop (<see cref="TorchLoopConsole"/>, benchmarks/torch-train.sh).
     /// <c>-- --filter '*' --job dry</c> runs everything once (benchmarks/dry-run.sh, part of CI); the exit code is 1 when a benchmark failed.
+    /// <c>-- rntuple-read ...</c> compares reading the same events as an RNTuple and as a TTree (<see cref="NtupleReadConsole"/>, benchmarks/rntuple-read.sh).
     /// <c>-- root-read ...</c> runs the quick ROOT read pass of <c>benchmarks/root-read.sh</c> instead (<see cref="RootReadConsole"/>).
     /// </summary>
     public static int Main(string[] args)
@@ -20,6 +21,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "root-read")
         {
             return RootReadConsole.Run(args[1..]);
+        }
+        if (args.Length > 0 && args[0] == "rntuple-read")
+        {
+            return NtupleReadConsole.Run(args[1..]);
         }
         if (args.Length > 0 && args[0] == "hdf5-read")
         {

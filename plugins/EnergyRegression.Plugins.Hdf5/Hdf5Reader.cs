@@ -15,44 +15,30 @@ namespace EnergyRegression.Plugins.Hdf5;
 /// decompressed once and a file larger than memory streams. A batch never spans two files.
 /// </summary>
 [Plugin("hdf5", Description = "Reads HDF5 files: the table layout (event group + collection groups with offsets/counts, variable-length datasets), pandas DataFrames and PyTables tables, N×H×W tensors, images + labels, compound tables; links, every chunk index, deflate/shuffle/fletcher32/szip/nbit/scaleoffset/lzf/bzip2/blosc/lz4/zstd, any byte order.")]
-public sealed class Hdf5Reader : IShardableReader
+public sealed class Hdf5Reader : FileEventReader<Hdf5Reader.OpenTable>
 {
     private static readonly char[] _wildcards = ['*', '?'];
 
     private readonly Hdf5ReaderConfig _config;
     private readonly IRunContext? _context;
-    private readonly List<string> _files;
-    private readonly long?[] _fileEntries;
     private readonly Hdf5TableOptions _options;
     private readonly List<Hdf5Column> _columns;
     private readonly List<string> _collections;
-    private EntryRange _range;
 
     /// <summary>Creates the reader: expands the files and resolves the columns against the first file.</summary>
     public Hdf5Reader(Hdf5ReaderConfig config, IRunContext? context = null)
+        : base(Validated(config).Files, config.Entries)
     {
-        config.Validate();
         _config = config;
         _context = context;
-        _range = config.Range;
-        try
-        {
-            _files = InputFilePatterns.Expand(config.Files);
-        }
-        catch (FileNotFoundException ex)
-        {
-            throw new InputDataException(ex.FileName ?? "?", "open", ex.Message, ex);
-        }
         _options = new Hdf5TableOptions
         {
             EventGroup = config.EventGroup,
             Datasets = config.Datasets.Count > 0 ? config.Datasets : null,
             Collection = config.Collection,
         };
-        _fileEntries = new long?[_files.Count];
-        using Hdf5File file = Open(_files[0]);
-        Hdf5Table table = Resolve(file, _files[0]);
-        _fileEntries[0] = table.Entries;
+        using OpenTable first = OpenFile(0, out _);
+        Hdf5Table table = first.Table;
         _columns = Select(table);
         // A dataset the reader cannot decode is never a column quietly left out: the run stops unless columns: leave it out.
         foreach ((string name, string dataset, string reason) in table.Unreadable)
@@ -60,7 +46,7 @@ public sealed class Hdf5Reader : IShardableReader
             bool wanted = config.Columns.Length == 0 || config.Columns.Any(c => FileSystemName.MatchesSimpleExpression(c, name, ignoreCase: false));
             if (wanted)
             {
-                throw new InputDataException(_files[0], $"dataset {dataset}", $"It cannot be read: {reason}. Leave it out with the reader's columns: key to read the rest.");
+                throw new InputDataException(InputFiles[0], $"dataset {dataset}", $"It cannot be read: {reason}. Leave it out with the reader's columns: key to read the rest.");
             }
         }
         _collections = [.. table.Collections.Select(c => c.Name).Where(c => _columns.Any(col => col.Collection == c) || ExplicitlySelected("n" + c))];
@@ -69,13 +55,16 @@ public sealed class Hdf5Reader : IShardableReader
             // Nothing left out silently: one line per dataset or member that is not read, with the reason.
             foreach (string skipped in Skipped(table))
             {
-                _context?.Log.Warning($"hdf5 reader: {_files[0]}: not read: {skipped}.");
+                _context?.Log.Warning($"hdf5 reader: {InputFiles[0]}: not read: {skipped}.");
             }
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<string> InputFiles => _files;
+    private static Hdf5ReaderConfig Validated(Hdf5ReaderConfig config)
+    {
+        config.Validate();
+        return config;
+    }
 
     /// <summary>The column names the batches will have, in order.</summary>
     public IReadOnlyList<string> ColumnNames => [.. _columns.Select(c => c.Name)];
@@ -113,7 +102,7 @@ public sealed class Hdf5Reader : IShardableReader
                     string skipped = Skipped(table).FirstOrDefault(s => s.StartsWith(entry + " (", StringComparison.Ordinal) || s.StartsWith("/" + entry + " ", StringComparison.Ordinal) || s.Contains("/" + entry + " (", StringComparison.Ordinal)) is { } why
                         ? $" It cannot be read: {why}." : "";
                     throw new ConfigValueException("columns",
-                        $"{_files[0]} has no column '{entry}'{NameSuggestions.DidYouMean(entry, names.Concat(counts))}.{skipped} Columns: {string.Join(", ", names)}.");
+                        $"{InputFiles[0]} has no column '{entry}'{NameSuggestions.DidYouMean(entry, names.Concat(counts))}.{skipped} Columns: {string.Join(", ", names)}.");
                 }
                 selected.Add(entry);
                 continue;
@@ -126,58 +115,62 @@ public sealed class Hdf5Reader : IShardableReader
             }
             if (matched == 0)
             {
-                throw new ConfigValueException("columns", $"The pattern '{entry}' matches no column of {_files[0]}. Columns: {string.Join(", ", names)}.");
+                throw new ConfigValueException("columns", $"The pattern '{entry}' matches no column of {InputFiles[0]}. Columns: {string.Join(", ", names)}.");
             }
         }
         return [.. readable.Where(c => selected.Contains(c.Name))];
     }
 
-    /// <summary>The sum of the files' entries, within <c>entries</c>.</summary>
-    public long? CountEvents() => _range.CountWithin(Enumerable.Range(0, _files.Count).Sum(EntriesOf));
-
-    private long EntriesOf(int f)
+    /// <inheritdoc />
+    protected override OpenTable Open(string path)
     {
-        if (_fileEntries[f] is null)
+        Hdf5File file = OpenHdf5File(path);
+        try
         {
-            using Hdf5File file = Open(_files[f]);
-            _fileEntries[f] = Resolve(file, _files[f]).Entries;
+            return new OpenTable(file, Resolve(file, path));
         }
-        return _fileEntries[f]!.Value;
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>The entries each file gives within <c>entries</c> (each file's header is read once).</summary>
-    public IReadOnlyList<long> CountEntriesPerFile() => _config.Range.CountPerFile(Enumerable.Range(0, _files.Count).Select(EntriesOf));
+    /// <inheritdoc />
+    protected override long EntriesOf(OpenTable file, string path) => file.Table.Entries;
 
     /// <inheritdoc />
-    public void Restrict(long start, long stop) => _range = _config.Range.Within(start, stop);
-
-    /// <inheritdoc />
-    public IEnumerable<EventBatch> ReadBatches(int batchSize, CancellationToken cancellation)
+    protected override EventBatch ReadBatch(OpenTable file, string path, long start, int count, long firstEntry)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        return Enumerate(batchSize, cancellation);
+        if (file.Columns is null)
+        {
+            // Checked against the first file once per file, when its first batch is read.
+            file.Columns = Match(file.Table, path);
+            file.Collections = [.. _collections.Select(name => file.Table.Collections.FirstOrDefault(c => c.Name == name)
+                ?? throw new InputDataException(path, $"collection {name}", $"The collection is missing (it is in the first file, {InputFiles[0]})."))];
+        }
+        return ReadBatch(file.Table, path, file.Columns, file.Collections!, start, count, firstEntry);
     }
 
-    private IEnumerable<EventBatch> Enumerate(int batchSize, CancellationToken cancellation)
+    /// <summary>An input file opened with its table layout, and its columns matched against the first file's.</summary>
+    public sealed class OpenTable : IDisposable
     {
-        long fileFirst = 0;
-        for (int f = 0; f < _files.Count && !_range.EndsBefore(fileFirst); f++)
+        internal OpenTable(Hdf5File file, Hdf5Table table)
         {
-            cancellation.ThrowIfCancellationRequested();
-            string path = _files[f];
-            using Hdf5File file = Open(path);
-            Hdf5Table table = Resolve(file, path);
-            _fileEntries[f] = table.Entries;
-            Hdf5Column[] columns = Match(table, path);
-            Hdf5Collection[] collections = [.. _collections.Select(name => table.Collections.FirstOrDefault(c => c.Name == name)
-                ?? throw new InputDataException(path, $"collection {name}", $"The collection is missing (it is in the first file, {_files[0]})."))];
-            foreach ((long s, int n) in _range.BatchesOf(fileFirst, table.Entries, batchSize))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                yield return ReadBatch(table, path, columns, collections, s, n, fileFirst + s);
-            }
-            fileFirst += table.Entries;
+            File = file;
+            Table = table;
         }
+
+        internal Hdf5File File { get; }
+
+        internal Hdf5Table Table { get; }
+
+        internal Hdf5Column[]? Columns { get; set; }
+
+        internal Hdf5Collection[]? Collections { get; set; }
+
+        /// <summary>Closes the file.</summary>
+        public void Dispose() => File.Dispose();
     }
 
     /// <summary>This file's columns, checked against the first file's (same names, types, shapes, collections).</summary>
@@ -190,12 +183,12 @@ public sealed class Hdf5Reader : IShardableReader
             Hdf5Column? actual = table.Columns.FirstOrDefault(c => c.Name == expected.Name);
             if (actual is null)
             {
-                throw new InputDataException(path, $"dataset {expected.Dataset}", $"Column '{expected.Name}' is missing (it is in the first file, {_files[0]}).");
+                throw new InputDataException(path, $"dataset {expected.Dataset}", $"Column '{expected.Name}' is missing (it is in the first file, {InputFiles[0]}).");
             }
             if (actual.ElementType != expected.ElementType || !actual.Shape.AsSpan().SequenceEqual(expected.Shape) || actual.Collection != expected.Collection)
             {
                 throw new InputDataException(path, $"dataset {actual.Dataset}",
-                    $"Column '{expected.Name}' is {Describe(actual)} here but {Describe(expected)} in the first file, {_files[0]}.");
+                    $"Column '{expected.Name}' is {Describe(actual)} here but {Describe(expected)} in the first file, {InputFiles[0]}.");
             }
             result[i] = actual;
         }
@@ -280,7 +273,7 @@ public sealed class Hdf5Reader : IShardableReader
 
     private Hdf5Table Resolve(Hdf5File file, string path) => Translate(path, () => Hdf5Table.Resolve(file, _options));
 
-    private static Hdf5File Open(string path)
+    private static Hdf5File OpenHdf5File(string path)
     {
         try
         {
@@ -307,10 +300,5 @@ public sealed class Hdf5Reader : IShardableReader
         {
             throw new InputDataException(path, ex.ObjectPath, ex.Detail, ex);
         }
-    }
-
-    /// <summary>Nothing to release: files are closed when an enumeration ends.</summary>
-    public void Dispose()
-    {
     }
 }

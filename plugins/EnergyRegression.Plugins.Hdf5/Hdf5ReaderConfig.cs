@@ -31,20 +31,10 @@ public sealed class Hdf5ReaderConfig : PluginConfig
     [Description("Entry range START:STOP (STOP exclusive) over all files as one stream; either side may be empty, e.g. \"1000:\". Quote it in YAML.")]
     public string? Entries { get; set; }
 
-    /// <summary>The parsed <see cref="Entries"/>.</summary>
-    internal EntryRange Range => EntryRange.Parse(Entries);
-
     /// <inheritdoc />
     public override void Validate()
     {
-        if (Files is null || Files.Length == 0)
-        {
-            throw new ConfigValueException("files", "Give at least one input file.");
-        }
-        if (Files.Any(string.IsNullOrWhiteSpace))
-        {
-            throw new ConfigValueException("files", "A file name is empty.");
-        }
+        InputFilePatterns.Validate(Files);
         if (string.IsNullOrWhiteSpace(EventGroup))
         {
             throw new ConfigValueException("event_group", "The event group is empty; use \"/\" for datasets at the top of the file.");
@@ -61,6 +51,6 @@ public sealed class Hdf5ReaderConfig : PluginConfig
             throw new ConfigValueException("collection", $"'{Collection}' is not a collection name (no '_' or '/'), e.g. Electron.");
         }
         RequireDistinctNames("columns", Columns);
-        _ = Range;
+        _ = EntryRange.Parse(Entries);
     }
 }

@@ -5,51 +5,39 @@ using EnergyRegression.Running;
 namespace EnergyRegression.Plugins.Root;
 
 /// <summary>
-/// Reads a TTree of one or more ROOT files into event batches (docs/formats/root.md, "The root reader
-/// plugin"): scalar and fixed-array branches become event columns, counter-sized arrays and
-/// <c>std::vector</c>s object columns of their collections. The files are one stream of entries; a batch
+/// Reads a TTree — or an RNTuple, the same way (<see cref="NtupleSource"/>, docs/formats/rntuple.md) — of one or more
+/// ROOT files into event batches (docs/formats/root.md, "The root reader plugin"): scalar and fixed-array branches
+/// become event columns, counter-sized arrays and <c>std::vector</c>s object columns of their collections. The files are one stream of entries; a batch
 /// never spans two files. Each batch reads every branch over its own entry range only, so only the
 /// baskets overlapping the batch are decompressed.
 /// </summary>
-[Plugin("root", Description = "Reads a TTree of ROOT files (NanoAOD-style collections, scalars, fixed arrays, std::vector<number>).")]
-public sealed class RootReader : IShardableReader
+[Plugin("root", Description = "Reads a TTree or an RNTuple of ROOT files (NanoAOD-style collections, scalars, fixed arrays, std::vector<number>, records).")]
+public sealed class RootReader : FileEventReader<RootReader.OpenTree>
 {
     private readonly RootReaderConfig _config;
     private readonly IRunContext? _context;
-    private readonly List<string> _files;
-    private readonly long?[] _fileEntries;
     private readonly TreeSchema _schema;
-    private EntryRange _range;
 
     /// <summary>Creates the reader: expands the files and resolves the branches against the first file's tree.</summary>
     public RootReader(RootReaderConfig config, IRunContext? context = null)
+        : base(Validated(config).Files, config.Entries)
     {
-        config.Validate();
         _config = config;
         _context = context;
-        _range = config.Range;
-        try
-        {
-            _files = InputFilePatterns.Expand(config.Files);
-        }
-        catch (FileNotFoundException ex)
-        {
-            throw new InputDataException(ex.FileName ?? "?", "open", ex.Message, ex);
-        }
-        _fileEntries = new long?[_files.Count];
-        using RootFile file = Open(_files[0]);
-        RootTree tree = GetTree(file, _files[0]);
-        _fileEntries[0] = tree.Entries;
-        _schema = TreeSchema.Resolve(tree, _files[0], config.Branches, config.Collections);
+        using OpenTree first = OpenFile(0, out _);
+        _schema = TreeSchema.Resolve(first.Tree, InputFiles[0], config.Branches, config.Collections);
         if (_schema.Skipped.Count > 0)
         {
-            _context?.Log.Warning($"root reader: skipped {_schema.Skipped.Count} branch(es) of tree '{config.Tree}' that cannot become columns: " +
+            _context?.Log.Warning($"root reader: skipped {_schema.Skipped.Count} {(first.Tree.Noun == "branch" ? "branch(es)" : "field(s)")} of {first.Tree.Description} that cannot become columns: " +
                 string.Join(", ", _schema.Skipped) + ".");
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<string> InputFiles => _files;
+    private static RootReaderConfig Validated(RootReaderConfig config)
+    {
+        config.Validate();
+        return config;
+    }
 
     /// <summary>The column names the batches will have, in order.</summary>
     public IReadOnlyList<string> ColumnNames => [.. _schema.Fields.Select(f => f.Branch)];
@@ -57,54 +45,51 @@ public sealed class RootReader : IShardableReader
     /// <summary>The collection names the batches will have, in order.</summary>
     public IReadOnlyList<string> CollectionNames => [.. _schema.Collections.Select(c => c.Name)];
 
-    /// <summary>The sum of the tree's entries over all files, within <c>entries</c>.</summary>
-    public long? CountEvents() => _range.CountWithin(Enumerable.Range(0, _files.Count).Sum(EntriesOf));
-
-    private long EntriesOf(int f)
+    /// <inheritdoc />
+    protected override OpenTree Open(string path)
     {
-        if (_fileEntries[f] is null)
+        RootFile file = OpenRootFile(path);
+        try
         {
-            using RootFile file = Open(_files[f]);
-            _fileEntries[f] = GetTree(file, _files[f]).Entries;
+            return new OpenTree(file, GetTree(file, path));
         }
-        return _fileEntries[f]!.Value;
-    }
-
-    /// <summary>The entries each file gives within <c>entries</c> (each file's header is read once).</summary>
-    public IReadOnlyList<long> CountEntriesPerFile() => _config.Range.CountPerFile(Enumerable.Range(0, _files.Count).Select(EntriesOf));
-
-    /// <inheritdoc />
-    public void Restrict(long start, long stop) => _range = _config.Range.Within(start, stop);
-
-    /// <inheritdoc />
-    public IEnumerable<EventBatch> ReadBatches(int batchSize, CancellationToken cancellation)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        return Enumerate(batchSize, cancellation);
-    }
-
-    private IEnumerable<EventBatch> Enumerate(int batchSize, CancellationToken cancellation)
-    {
-        long fileFirst = 0; // entry number (across files) of the current file's entry 0
-        for (int f = 0; f < _files.Count && !_range.EndsBefore(fileFirst); f++)
+        catch
         {
-            cancellation.ThrowIfCancellationRequested();
-            string path = _files[f];
-            using RootFile file = Open(path);
-            RootTree tree = GetTree(file, path);
-            _fileEntries[f] = tree.Entries;
-            BatchSource? source = null;
-            foreach ((long s, int count) in _range.BatchesOf(fileFirst, tree.Entries, batchSize))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                source ??= new BatchSource(this, path, tree);
-                yield return source.Read(s, s + count, fileFirst + s);
-            }
-            fileFirst += tree.Entries;
+            file.Dispose();
+            throw;
         }
     }
 
-    private static RootFile Open(string path)
+    /// <inheritdoc />
+    protected override long EntriesOf(OpenTree file, string path) => file.Tree.Entries;
+
+    /// <inheritdoc />
+    protected override EventBatch ReadBatch(OpenTree file, string path, long start, int count, long firstEntry)
+    {
+        file.Source ??= new BatchSource(this, path, file.Tree);
+        return file.Source.Read(start, start + count, firstEntry);
+    }
+
+    /// <summary>An input file opened with its tree, and the branches of that tree once the first batch needs them.</summary>
+    public sealed class OpenTree : IDisposable
+    {
+        internal OpenTree(RootFile file, ISourceTree tree)
+        {
+            File = file;
+            Tree = tree;
+        }
+
+        internal RootFile File { get; }
+
+        internal ISourceTree Tree { get; }
+
+        internal BatchSource? Source { get; set; }
+
+        /// <summary>Closes the file.</summary>
+        public void Dispose() => File.Dispose();
+    }
+
+    private static RootFile OpenRootFile(string path)
     {
         try
         {
@@ -120,21 +105,27 @@ public sealed class RootReader : IShardableReader
         }
     }
 
-    private RootTree GetTree(RootFile file, string path)
+    /// <summary>The TTree or RNTuple that <c>tree:</c> names in this file.</summary>
+    private ISourceTree GetTree(RootFile file, string path)
     {
         try
         {
-            return file.GetTree(_config.Tree);
+            RootKey key = file.FindKey(_config.Tree);
+            return RootFile.IsNtupleClass(key.ClassName) ? new NtupleSource(file.GetNtuple(_config.Tree)) : new TreeSource(file.GetTree(_config.Tree));
         }
         catch (RootFormatException ex)
         {
             throw Translate(ex, path);
         }
+        catch (NotSupportedException ex)
+        {
+            throw new InputDataException(path, $"RNTuple {_config.Tree}", ex.Message, ex);
+        }
         catch (KeyNotFoundException ex)
         {
-            IEnumerable<string> trees = file.Root.Keys.Where(k => k.ClassName == "TTree").Select(k => k.Name).Distinct();
+            IEnumerable<string> trees = file.Root.Keys.Where(k => k.ClassName == "TTree" || RootFile.IsNtupleClass(k.ClassName)).Select(k => k.Name).Distinct();
             throw new InputDataException(path, $"tree {_config.Tree}",
-                $"No tree '{_config.Tree}'{NameSuggestions.DidYouMean(_config.Tree, trees)} ({ex.Message}). Trees at the top: {string.Join(", ", trees)}.", ex);
+                $"No tree or RNTuple '{_config.Tree}'{NameSuggestions.DidYouMean(_config.Tree, trees)} ({ex.Message}). Trees and RNTuples at the top: {string.Join(", ", trees)}.", ex);
         }
     }
 
@@ -151,27 +142,27 @@ public sealed class RootReader : IShardableReader
     }
 
     /// <summary>The branches of one file's tree, checked against the schema, and the batch builder.</summary>
-    private sealed class BatchSource
+    internal sealed class BatchSource
     {
         private readonly RootReader _owner;
         private readonly string _path;
-        private readonly RootTree _tree;
-        private readonly RootBranch[] _branches;
-        private readonly RootBranch?[] _counters;
+        private readonly ISourceTree _tree;
+        private readonly ISourceBranch[] _branches;
+        private readonly ISourceBranch?[] _counters;
 
-        public BatchSource(RootReader owner, string path, RootTree tree)
+        public BatchSource(RootReader owner, string path, ISourceTree tree)
         {
             _owner = owner;
             _path = path;
             _tree = tree;
             List<RootField> fields = owner._schema.Fields;
-            _branches = new RootBranch[fields.Count];
+            _branches = new ISourceBranch[fields.Count];
             for (int i = 0; i < fields.Count; i++)
             {
                 _branches[i] = Find(fields[i].Branch, fields[i].TypeName);
             }
             List<RootCollection> collections = owner._schema.Collections;
-            _counters = new RootBranch?[collections.Count];
+            _counters = new ISourceBranch?[collections.Count];
             for (int c = 0; c < collections.Count; c++)
             {
                 if (collections[c].CounterBranch is { } counter)
@@ -181,31 +172,31 @@ public sealed class RootReader : IShardableReader
             }
         }
 
-        private RootBranch Find(string name, string? typeName)
+        private ISourceBranch Find(string name, string? typeName)
         {
-            RootBranch branch;
+            ISourceBranch branch;
             try
             {
                 branch = _tree.GetBranch(name);
             }
             catch (KeyNotFoundException)
             {
-                throw new InputDataException(_path, $"tree {_tree.Name}, branch {name}",
-                    $"The branch is missing (it is in the first file, {_owner._files[0]}).");
+                throw new InputDataException(_path, $"{_tree.Description}, {_tree.Noun} {name}",
+                    $"The {_tree.Noun} is missing (it is in the first file, {_owner.InputFiles[0]}).");
             }
             if (typeName is not null && branch.TypeName != typeName)
             {
-                throw new InputDataException(_path, $"tree {_tree.Name}, branch {name}",
-                    $"The branch is {branch.TypeName} here but {typeName} in the first file, {_owner._files[0]}.");
+                throw new InputDataException(_path, $"{_tree.Description}, {_tree.Noun} {name}",
+                    $"The {_tree.Noun} is {branch.TypeName} here but {typeName} in the first file, {_owner.InputFiles[0]}.");
             }
             if (!branch.IsReadable)
             {
-                throw new InputDataException(_path, $"tree {_tree.Name}, branch {name}", $"The branch cannot be read: {branch.UnsupportedReason}.");
+                throw new InputDataException(_path, $"{_tree.Description}, {_tree.Noun} {name}", $"The {_tree.Noun} cannot be read: {branch.UnsupportedReason}.");
             }
             if (branch.Entries < _tree.Entries)
             {
-                throw new InputDataException(_path, $"tree {_tree.Name}, branch {name}",
-                    $"The branch has {branch.Entries} entries, the tree {_tree.Entries}.");
+                throw new InputDataException(_path, $"{_tree.Description}, {_tree.Noun} {name}",
+                    $"The {_tree.Noun} has {branch.Entries} entries, the {_tree.Description} {_tree.Entries}.");
             }
             return branch;
         }
@@ -216,7 +207,7 @@ public sealed class RootReader : IShardableReader
             int n = checked((int)(stop - start));
             List<RootField> fields = _owner._schema.Fields;
             List<RootCollection> collections = _owner._schema.Collections;
-            var arrays = new RootArray[fields.Count];
+            var arrays = new BranchValues[fields.Count];
             for (int i = 0; i < fields.Count; i++)
             {
                 arrays[i] = ReadBranch(_branches[i], start, stop);
@@ -247,7 +238,7 @@ public sealed class RootReader : IShardableReader
                 {
                     if (own[e] != first.Counts[e])
                     {
-                        throw new InputDataException(_path, $"tree {_tree.Name}, entry {start + e}",
+                        throw new InputDataException(_path, $"{_tree.Description}, entry {start + e}",
                             $"Collection '{name}': branch {fields[i].Branch} has {own[e]} values but {first.Source} has {first.Counts[e]}.");
                     }
                 }
@@ -275,9 +266,9 @@ public sealed class RootReader : IShardableReader
             }
         }
 
-        private RootArray ReadBranch(RootBranch branch, long start, long stop)
+        private BranchValues ReadBranch(ISourceBranch branch, long start, long stop)
         {
-            string place = $"tree {_tree.Name}, branch {branch.Name}, entries {start}–{stop - 1}";
+            string place = $"{_tree.Description}, {_tree.Noun} {branch.Name}, entries {start}–{stop - 1}";
             try
             {
                 return branch.Read(start, stop);
@@ -292,12 +283,12 @@ public sealed class RootReader : IShardableReader
             }
         }
 
-        private int[] CountsOf(RootField field, RootArray array, int n, long start)
+        private int[] CountsOf(RootField field, BranchValues array, int n, long start)
         {
             long[]? offsets = array.Offsets;
             if (offsets is null || offsets.Length != n + 1)
             {
-                throw new InputDataException(_path, $"tree {_tree.Name}, branch {field.Branch}, entries {start}–{start + n - 1}",
+                throw new InputDataException(_path, $"{_tree.Description}, {_tree.Noun} {field.Branch}, entries {start}–{start + n - 1}",
                     $"Expected {n + 1} entry offsets from the ROOT reader, got {offsets?.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}.");
             }
             int[] counts = new int[n];
@@ -306,18 +297,18 @@ public sealed class RootReader : IShardableReader
                 long count = offsets[e + 1] - offsets[e];
                 if (count is < 0 or > int.MaxValue)
                 {
-                    throw new InputDataException(_path, $"tree {_tree.Name}, branch {field.Branch}, entry {start + e}", $"Invalid number of values {count}.");
+                    throw new InputDataException(_path, $"{_tree.Description}, {_tree.Noun} {field.Branch}, entry {start + e}", $"Invalid number of values {count}.");
                 }
                 counts[e] = (int)count;
             }
             return counts;
         }
 
-        private int[] CountsOfCounter(RootBranch counter, RootArray array, int n, long start)
+        private int[] CountsOfCounter(ISourceBranch counter, BranchValues array, int n, long start)
         {
             if (array.Values.Length != n)
             {
-                throw new InputDataException(_path, $"tree {_tree.Name}, branch {counter.Name}, entries {start}–{start + n - 1}",
+                throw new InputDataException(_path, $"{_tree.Description}, {_tree.Noun} {counter.Name}, entries {start}–{start + n - 1}",
                     $"Expected {n} counter values, got {array.Values.Length}.");
             }
             int[] counts = new int[n];
@@ -326,20 +317,20 @@ public sealed class RootReader : IShardableReader
                 long count = Convert.ToInt64(array.Values.GetValue(e), System.Globalization.CultureInfo.InvariantCulture);
                 if (count is < 0 or > int.MaxValue)
                 {
-                    throw new InputDataException(_path, $"tree {_tree.Name}, branch {counter.Name}, entry {start + e}", $"Invalid counter value {count}.");
+                    throw new InputDataException(_path, $"{_tree.Description}, {_tree.Noun} {counter.Name}, entry {start + e}", $"Invalid counter value {count}.");
                 }
                 counts[e] = (int)count;
             }
             return counts;
         }
 
-        private void Fill(Column column, RootField field, RootArray array, long start, long stop)
+        private void Fill(Column column, RootField field, BranchValues array, long start, long stop)
         {
             long first = array.Offsets is { } offsets ? offsets[0] * column.RowSize : 0;
             long length = (long)column.Rows * column.RowSize;
             if (array.ElementType != field.ElementType || !array.Shape.AsSpan().SequenceEqual(field.Shape) || first < 0 || first + length > array.Values.Length)
             {
-                throw new InputDataException(_path, $"tree {_tree.Name}, branch {field.Branch}, entries {start}–{stop - 1}",
+                throw new InputDataException(_path, $"{_tree.Description}, {_tree.Noun} {field.Branch}, entries {start}–{stop - 1}",
                     $"The ROOT reader returned {array.Values.Length} values of {array.ElementType.Name} [{string.Join(", ", array.Shape)}] " +
                     $"where {length} values of {ScalarConvert.NameOf(field.ElementType)} [{string.Join(", ", field.Shape)}] were expected.");
             }
@@ -369,9 +360,4 @@ public sealed class RootReader : IShardableReader
 
     private static void Copy<T>(Array values, int first, Span<T> destination) where T : unmanaged =>
         ((T[])values).AsSpan(first, destination.Length).CopyTo(destination);
-
-    /// <summary>Nothing to release: files are closed when an enumeration ends.</summary>
-    public void Dispose()
-    {
-    }
 }

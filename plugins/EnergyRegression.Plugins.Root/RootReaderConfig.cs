@@ -11,12 +11,12 @@ public sealed class RootReaderConfig : PluginConfig
     [PathValue]
     public required string[] Files { get; set; }
 
-    /// <summary>The tree to read: <c>Events</c>, <c>dir/tree</c>, optionally with a cycle <c>Events;2</c>.</summary>
-    [Description("The TTree to read, e.g. Events or dir/sub/tree (optionally name;cycle).")]
+    /// <summary>The TTree or RNTuple to read: <c>Events</c>, <c>dir/tree</c>, optionally with a cycle <c>Events;2</c>.</summary>
+    [Description("The TTree or RNTuple to read, e.g. Events or dir/sub/tree (optionally name;cycle); whichever the file holds under that name.")]
     public required string Tree { get; set; }
 
-    /// <summary>Branch names or glob patterns; empty means every branch that can become a column.</summary>
-    [Description("Branches to read: names or glob patterns (* and ?). Default: every readable branch. A named branch that is missing or unreadable is an error; a pattern skips unreadable branches with one warning.")]
+    /// <summary>Branch (or RNTuple field) names or glob patterns; empty means every branch that can become a column.</summary>
+    [Description("Branches (RNTuple: fields, records' members as record.member, collections of records' as Collection_member) to read: names or glob patterns (* and ?). Default: every readable branch. A named branch that is missing or unreadable is an error; a pattern skips unreadable branches with one warning.")]
     public string[] Branches { get; set; } = [];
 
     /// <summary>Collection name by counter branch, overriding the NanoAOD-style inference (<c>nElectron</c> → <c>Electron</c>).</summary>
@@ -27,20 +27,11 @@ public sealed class RootReaderConfig : PluginConfig
     [Description("Entry range START:STOP (STOP exclusive) over all files as one stream; either side may be empty, e.g. \"1000:\". Quote it in YAML.")]
     public string? Entries { get; set; }
 
-    /// <summary>The parsed <see cref="Entries"/>: first entry (inclusive) and last (exclusive, null = to the end).</summary>
-    internal EntryRange Range => EntryRange.Parse(Entries);
 
     /// <inheritdoc />
     public override void Validate()
     {
-        if (Files is null || Files.Length == 0)
-        {
-            throw new ConfigValueException("files", "Give at least one input file.");
-        }
-        if (Files.Any(string.IsNullOrWhiteSpace))
-        {
-            throw new ConfigValueException("files", "A file name is empty.");
-        }
+        InputFilePatterns.Validate(Files);
         if (string.IsNullOrWhiteSpace(Tree))
         {
             throw new ConfigValueException("tree", "Give the name of the tree to read, e.g. Events.");
@@ -62,6 +53,6 @@ public sealed class RootReaderConfig : PluginConfig
                     $"Collections '{seen[counter]}' and '{collection}' both name the counter branch '{counter}'; a counter sizes one collection.");
             }
         }
-        _ = Range;
+        _ = EntryRange.Parse(Entries);
     }
 }

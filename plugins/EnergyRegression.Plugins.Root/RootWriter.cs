@@ -5,18 +5,19 @@ using EnergyRegression.Running;
 namespace EnergyRegression.Plugins.Root;
 
 /// <summary>
-/// Writes event batches as a TTree (docs/formats/root.md, "The root writer plugin"): event scalars and
-/// tensors as branches of the same type and shape, each collection X as a counter branch <c>nX</c> and
-/// counter-sized arrays <c>X_y[nX]</c> — the NanoAOD layout the root reader reads back. Writes
-/// <c>path.partial</c> and renames it in <see cref="Commit"/>.
+/// Writes event batches as a TTree (docs/formats/root.md, "The root writer plugin") or, with <c>format: rntuple</c>, as
+/// an RNTuple (docs/formats/rntuple.md): event scalars and tensors as branches (fields) of the same type and shape,
+/// each collection X as a counter <c>nX</c> and arrays <c>X_y[nX]</c> (RNTuple: <c>std::vector</c>s) — the NanoAOD
+/// layout the root reader reads back. Writes <c>path.partial</c> and renames it in <see cref="Commit"/>.
 /// </summary>
-[Plugin("root", Description = "Writes a TTree to a ROOT file (scalars, fixed-size tensors, collections as NanoAOD-style counter-sized arrays), or a friend tree of new columns.")]
+[Plugin("root", Description = "Writes a TTree or an RNTuple (format: rntuple) to a ROOT file (scalars, fixed-size tensors, collections as NanoAOD-style counter-sized arrays or vectors), or a friend of new columns.")]
 public sealed class RootWriter : IEventWriter
 {
     private readonly RootWriterConfig _config;
     private readonly IRunContext? _context;
     private RootFileWriter? _file;
     private RootTreeWriter? _tree;
+    private RootNtupleWriter? _ntuple;
     private List<Column>? _layout;
     private long _nextEntry;
     private bool _shard;
@@ -49,15 +50,26 @@ public sealed class RootWriter : IEventWriter
         _inputFiles = provenance.InputFiles;
         _shard = provenance.Shard is not null;
         _file = RootFileWriter.Create(OutputPath, new RootWriteOptions(_config.Algorithm, _config.Level, _config.BasketSize));
-        _tree = _file.CreateTree(_config.Tree, $"written by energyreg (config {provenance.ConfigSha256[..Math.Min(12, provenance.ConfigSha256.Length)]})");
-        _context?.Log.Debug($"root writer: writing tree {_config.Tree} to {OutputPath}.partial.");
+        string title = $"written by energyreg (config {provenance.ConfigSha256[..Math.Min(12, provenance.ConfigSha256.Length)]})";
+        if (_config.IsNtuple)
+        {
+            _ntuple = _file.CreateNtuple(_config.Tree, title, new RootNtupleOptions(_config.ClusterSize, _config.PageSize));
+        }
+        else
+        {
+            _tree = _file.CreateTree(_config.Tree, title);
+        }
+        _context?.Log.Debug($"root writer: writing {(_config.IsNtuple ? "RNTuple" : "tree")} {_config.Tree} to {OutputPath}.partial.");
     }
 
     /// <inheritdoc />
     public void Write(EventBatch batch)
     {
-        RootTreeWriter tree = _tree ?? throw new InvalidOperationException("Call Open before Write.");
-        _layout ??= Layout(batch, tree);
+        if (_tree is null && _ntuple is null)
+        {
+            throw new InvalidOperationException("Call Open before Write.");
+        }
+        _layout ??= Layout(batch);
         if (_config.Friend || _config.CopyInput.Length > 0)
         {
             CheckContiguous(batch);
@@ -83,7 +95,14 @@ public sealed class RootWriter : IEventWriter
                 columns["n" + collection] = counts;
             }
         }
-        tree.Append(batch.EventCount, columns);
+        if (_ntuple is not null)
+        {
+            _ntuple.Append(batch.EventCount, columns);
+        }
+        else
+        {
+            _tree!.Append(batch.EventCount, columns);
+        }
     }
 
     /// <summary>Writes the tree and the file's metadata, and renames the file to <see cref="OutputPath"/>.</summary>
@@ -92,7 +111,7 @@ public sealed class RootWriter : IEventWriter
         RootFileWriter file = _file ?? throw new InvalidOperationException("Call Open before Commit.");
         if (_layout is null)
         {
-            _context?.Log.Warning($"root writer: no events reached the writer; {OutputPath} holds an empty tree without branches.");
+            _context?.Log.Warning($"root writer: no events reached the writer; {OutputPath} holds an empty {(_config.IsNtuple ? "RNTuple without fields" : "tree without branches")}.");
         }
         file.Commit();
     }
@@ -112,10 +131,10 @@ public sealed class RootWriter : IEventWriter
     /// Declares the <c>copy_input</c> branches: the same branch of every input file, copied at commit without
     /// decompressing (RootTreeWriter.CopyBranch). Returns their names, which the batch's columns then skip.
     /// </summary>
-    private HashSet<string> CopyInputBranches(RootTreeWriter tree)
+    private HashSet<string> CopyInputBranches(RootTreeWriter? tree)
     {
         var copied = new HashSet<string>(StringComparer.Ordinal);
-        if (_config.CopyInput.Length == 0)
+        if (_config.CopyInput.Length == 0 || tree is null)
         {
             return copied;
         }
@@ -203,7 +222,7 @@ public sealed class RootWriter : IEventWriter
     }
 
     /// <summary>The branches, from the first batch: its columns (or the configured ones) in batch order.</summary>
-    private List<Column> Layout(EventBatch batch, RootTreeWriter tree)
+    private List<Column> Layout(EventBatch batch)
     {
         if (_config.Columns is { } wanted)
         {
@@ -213,7 +232,7 @@ public sealed class RootWriter : IEventWriter
                     $"Column '{name}' is not in the batch{NameSuggestions.DidYouMean(name, batch.ColumnNames)}. Columns: {string.Join(", ", batch.ColumnNames)}.");
             }
         }
-        HashSet<string> copied = CopyInputBranches(tree);
+        HashSet<string> copied = CopyInputBranches(_tree);
         var selected = batch.Columns.Where(c => (_config.Columns is null || _config.Columns.Contains(c.Name)) && !copied.Contains(c.Name)).ToList();
         var counters = new HashSet<string>(selected.Select(c => c.Collection).OfType<string>().Select(c => "n" + c), StringComparer.Ordinal);
         var layout = new List<Column>();
@@ -228,11 +247,22 @@ public sealed class RootWriter : IEventWriter
             {
                 if (column.Collection is { } collection)
                 {
-                    tree.AddJaggedBranch(column.Name, column.ElementType, "n" + collection, [.. column.Shape]);
+                    if (_ntuple is not null)
+                    {
+                        _ntuple.AddVectorField(column.Name, column.ElementType, "n" + collection, [.. column.Shape]);
+                    }
+                    else
+                    {
+                        _tree!.AddJaggedBranch(column.Name, column.ElementType, "n" + collection, [.. column.Shape]);
+                    }
+                }
+                else if (_ntuple is not null)
+                {
+                    _ntuple.AddField(column.Name, column.ElementType, [.. column.Shape]);
                 }
                 else
                 {
-                    tree.AddBranch(column.Name, column.ElementType, [.. column.Shape]);
+                    _tree!.AddBranch(column.Name, column.ElementType, [.. column.Shape]);
                 }
             }
             catch (ArgumentException ex)

@@ -12,9 +12,23 @@ public sealed class RootWriterConfig : PluginConfig
     [PathValue]
     public required string Path { get; set; }
 
-    /// <summary>The name of the tree written.</summary>
-    [Description("Name of the TTree to write.")]
+    /// <summary>The name of the tree (or RNTuple) written.</summary>
+    [Description("Name of the TTree (or RNTuple) to write.")]
     public string Tree { get; set; } = "Events";
+
+    /// <summary>ttree or rntuple.</summary>
+    [Description("What to write: ttree (ROOT's TTree, readable by every ROOT) or rntuple (ROOT's RNTuple, binary format 1.0: ROOT >= 6.34, uproot, JSROOT).")]
+    public string Format { get; set; } = "ttree";
+
+    /// <summary>RNTuple: compressed bytes per cluster.</summary>
+    [Description("format: rntuple: compressed bytes after which a cluster ends (ROOT's default 128 MiB).")]
+    public long ClusterSize { get; set; } = 128L << 20;
+
+    /// <summary>RNTuple: uncompressed bytes per page at most.</summary>
+    [Description("format: rntuple: uncompressed bytes of a page at most (ROOT's default 1 MiB).")]
+    public int PageSize { get; set; } = 1 << 20;
+
+    internal bool IsNtuple => Format.Equals("rntuple", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The columns to write (all when unset); each collection's counter nX is written before its first column.</summary>
     [Description("Columns to write (default: all). A collection's counter branch nX (NanoAOD style) is written with its first column.")]
@@ -76,5 +90,21 @@ public sealed class RootWriterConfig : PluginConfig
         }
         RequireDistinctNames("columns", Columns);
         RequireDistinctNames("copy_input", CopyInput, "branch");
+        if (!IsNtuple && !Format.Equals("ttree", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConfigValueException("format", $"Unknown format '{Format}'{NameSuggestions.DidYouMean(Format, ["ttree", "rntuple"])}. Use ttree or rntuple.");
+        }
+        if (IsNtuple && CopyInput.Length > 0)
+        {
+            throw new ConfigValueException("copy_input", "copy_input copies TTree baskets as they are stored; with format: rntuple read the branches and write them instead.");
+        }
+        if (ClusterSize < 1024)
+        {
+            throw new ConfigValueException("cluster_size", $"The cluster size must be at least 1024 bytes, not {ClusterSize}.");
+        }
+        if (PageSize is < 64 or > 1 << 28)
+        {
+            throw new ConfigValueException("page_size", $"The page size must be 64 bytes to 256 MiB, not {PageSize}.");
+        }
     }
 }

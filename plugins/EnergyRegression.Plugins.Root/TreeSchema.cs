@@ -27,7 +27,8 @@ internal sealed record RootField(string Branch, string TypeName, FieldKind Kind,
 internal sealed record RootCollection(string Name, string? CounterBranch);
 
 /// <summary>
-/// The columns the reader produces, resolved once from the first file's tree: which branches are read,
+/// The columns the reader produces, resolved once from the first file's tree (or RNTuple, seen as one by
+/// <see cref="NtupleSource"/>): which branches are read,
 /// how each maps onto the <see cref="EventBatch"/> (event, object or counter), and the collections.
 /// </summary>
 internal sealed class TreeSchema
@@ -52,10 +53,10 @@ internal sealed class TreeSchema
 
     /// <summary>Resolves the config's branches and collections against <paramref name="tree"/>.</summary>
     /// <exception cref="ConfigValueException">A named branch or counter is missing or unreadable.</exception>
-    public static TreeSchema Resolve(RootTree tree, string file, IReadOnlyList<string> patterns, IReadOnlyDictionary<string, string> collectionNames)
+    public static TreeSchema Resolve(ISourceTree tree, string file, IReadOnlyList<string> patterns, IReadOnlyDictionary<string, string> collectionNames)
     {
         var counters = new HashSet<string>(StringComparer.Ordinal);
-        foreach (RootBranch b in tree.Branches)
+        foreach (ISourceBranch b in tree.Branches)
         {
             if (b.Counter is not null)
             {
@@ -71,12 +72,12 @@ internal sealed class TreeSchema
             if (!allNames.Contains(counter, StringComparer.Ordinal))
             {
                 throw new ConfigValueException("collections",
-                    $"Collection '{collection}': tree '{tree.Name}' of {file} has no branch '{counter}'{NameSuggestions.DidYouMean(counter, counters)}.");
+                    $"Collection '{collection}': {tree.Description} of {file} has no {tree.Noun} '{counter}'{NameSuggestions.DidYouMean(counter, counters)}.");
             }
             if (!counters.Contains(counter))
             {
                 throw new ConfigValueException("collections",
-                    $"Collection '{collection}': branch '{counter}' is not the counter of any branch of tree '{tree.Name}'. Counters: {List(counters)}.");
+                    $"Collection '{collection}': {tree.Noun} '{counter}' is not the counter of any {tree.Noun} of {tree.Description}. Counters: {List(counters)}.");
             }
             nameByCounter[counter] = collection;
         }
@@ -93,16 +94,16 @@ internal sealed class TreeSchema
                 if (!allNames.Contains(entry, StringComparer.Ordinal))
                 {
                     throw new ConfigValueException("branches",
-                        $"Tree '{tree.Name}' of {file} has no branch '{entry}'{NameSuggestions.DidYouMean(entry, allNames)}.");
+                        $"{Capitalized(tree.Description)} of {file} has no {tree.Noun} '{entry}'{NameSuggestions.DidYouMean(entry, allNames)}.");
                 }
-                RootBranch branch = tree.GetBranch(entry);
+                ISourceBranch branch = tree.GetBranch(entry);
                 if (!branch.IsColumn && branch.IsReadable)
                 {
                     // An object, leaf list or split collection: its columns ("Electron.pt", ...).
                     var usable = branch.Columns.Where(c => WhyNot(c) is null).ToList();
                     if (usable.Count == 0)
                     {
-                        throw new ConfigValueException("branches", $"Branch '{entry}' ({branch.TypeName}) of tree '{tree.Name}' has no column event batches can hold: " +
+                        throw new ConfigValueException("branches", $"{Capitalized(tree.Noun)} '{entry}' ({branch.TypeName}) of {tree.Description} has no column event batches can hold: " +
                             string.Join("; ", branch.Columns.Take(3).Select(c => $"{c.Name}: {WhyNot(c)}")) + ".");
                     }
                     selected.UnionWith(usable.Select(c => c.Name));
@@ -110,13 +111,13 @@ internal sealed class TreeSchema
                 }
                 if (WhyNot(branch) is { } reason)
                 {
-                    throw new ConfigValueException("branches", $"Branch '{entry}' ({branch.TypeName}) of tree '{tree.Name}' cannot be read: {reason}.");
+                    throw new ConfigValueException("branches", $"{Capitalized(tree.Noun)} '{entry}' ({branch.TypeName}) of {tree.Description} cannot be read: {reason}.");
                 }
                 selected.Add(entry);
                 continue;
             }
             int matched = 0;
-            foreach (RootBranch branch in tree.Branches.Where(b => b.IsColumn || !b.IsReadable && b.SubBranches.Count == 0 && b.ColumnOf is null))
+            foreach (ISourceBranch branch in tree.Branches.Where(b => b.MatchesPatterns))
             {
                 if (!FileSystemName.MatchesSimpleExpression(entry, branch.Name, ignoreCase: false))
                 {
@@ -135,7 +136,7 @@ internal sealed class TreeSchema
             }
             if (matched == 0)
             {
-                throw new ConfigValueException("branches", $"The pattern '{entry}' matches no branch of tree '{tree.Name}' in {file}.");
+                throw new ConfigValueException("branches", $"The pattern '{entry}' matches no {tree.Noun} of {tree.Description} in {file}.");
             }
         }
 
@@ -143,7 +144,7 @@ internal sealed class TreeSchema
         var collections = new List<RootCollection>();
         var members = new HashSet<string>(StringComparer.Ordinal);
         var counterOnly = new List<(string Name, string Counter)>();
-        foreach (RootBranch branch in tree.Branches)
+        foreach (ISourceBranch branch in tree.Branches)
         {
             if (!selected.Contains(branch.Name))
             {
@@ -174,7 +175,7 @@ internal sealed class TreeSchema
     }
 
     /// <summary>Why a branch cannot become a column, or null when it can.</summary>
-    public static string? WhyNot(RootBranch branch)
+    public static string? WhyNot(ISourceBranch branch)
     {
         if (!branch.IsReadable)
         {
@@ -191,7 +192,7 @@ internal sealed class TreeSchema
         };
     }
 
-    private static RootField FieldOf(RootBranch branch, Dictionary<string, string> nameByCounter)
+    private static RootField FieldOf(ISourceBranch branch, Dictionary<string, string> nameByCounter)
     {
         int[] shape = [.. branch.Shape];
         return branch.Counter is { } counter
@@ -216,7 +217,7 @@ internal sealed class TreeSchema
         return counter.Length > 1 && counter[0] is 'n' or 'N' && (char.IsUpper(counter[1]) || char.IsDigit(counter[1]) || counter[1] == '_') ? counter[1..] : counter;
     }
 
-    private static void CheckCollectionNames(List<RootField> fields, RootTree tree, string file)
+    private static void CheckCollectionNames(List<RootField> fields, ISourceTree tree, string file)
     {
         var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (RootField field in fields)
@@ -234,11 +235,13 @@ internal sealed class TreeSchema
             if (kinds.TryGetValue(field.Collection, out string? other) && other != source && (field.Kind != FieldKind.Counted || !other.StartsWith("a counter", StringComparison.Ordinal)))
             {
                 throw new ConfigValueException("collections",
-                    $"Tree '{tree.Name}' of {file}: collection '{field.Collection}' would come from both {other} and {source}; rename the counter's collection under collections:.");
+                    $"{Capitalized(tree.Description)} of {file}: collection '{field.Collection}' would come from both {other} and {source}; rename the counter's collection under collections:.");
             }
             kinds.TryAdd(field.Collection, source);
         }
     }
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string List(IEnumerable<string> names)
     {

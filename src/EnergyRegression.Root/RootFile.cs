@@ -92,17 +92,7 @@ public sealed class RootFile : IDisposable
     /// <exception cref="KeyNotFoundException">No such key, or it is not a TTree.</exception>
     public RootTree GetTree(string path)
     {
-        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0)
-        {
-            throw new KeyNotFoundException($"{Path}: empty tree path");
-        }
-        RootDirectory dir = Root;
-        for (int i = 0; i < parts.Length - 1; i++)
-        {
-            dir = dir.GetDirectory(parts[i]);
-        }
-        RootKey key = dir.FindKey(parts[^1]) ?? throw new KeyNotFoundException($"{Path}: no object '{path}'");
+        RootKey key = FindKey(path);
         if (key.ClassName != "TTree")
         {
             throw new KeyNotFoundException($"{Path}: '{path}' is a {key.ClassName}, not a TTree");
@@ -112,6 +102,42 @@ public sealed class RootFile : IDisposable
         var r = new BigEndianReader(data, Path, structure, key.Seek, key.Header.KeyLen, decompressed: true);
         TreeModel model = new ObjectParser(StreamerInfoOrNull).ReadTree(ref r);
         return new RootTree(this, model);
+    }
+
+    /// <summary>
+    /// The RNTuple at <paramref name="path"/> (<c>name</c> or <c>dir/sub/name</c>, each part optionally <c>;cycle</c>):
+    /// its anchor, header and footer are read and checked (docs/formats/rntuple.md).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such key, or it is not a ROOT::RNTuple.</exception>
+    /// <exception cref="NotSupportedException">The RNTuple uses format features this reader does not know.</exception>
+    public RootNtuple GetNtuple(string path)
+    {
+        RootKey key = FindKey(path);
+        if (!IsNtupleClass(key.ClassName))
+        {
+            throw new KeyNotFoundException($"{Path}: '{path}' is a {key.ClassName}, not an RNTuple");
+        }
+        return RootNtuple.Open(this, key);
+    }
+
+    /// <summary>Whether a key of class <paramref name="className"/> is an RNTuple anchor.</summary>
+    public static bool IsNtupleClass(string className) => className == RNTuple.Format.Anchor.ClassName;
+
+    /// <summary>The key at <paramref name="path"/>: directories walked, the last part's highest cycle unless given.</summary>
+    /// <exception cref="KeyNotFoundException">No such key or directory.</exception>
+    public RootKey FindKey(string path)
+    {
+        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            throw new KeyNotFoundException($"{Path}: empty object path");
+        }
+        RootDirectory dir = Root;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            dir = dir.GetDirectory(parts[i]);
+        }
+        return dir.FindKey(parts[^1]) ?? throw new KeyNotFoundException($"{Path}: no object '{path}'");
     }
 
     /// <summary>Reads the object behind a key and returns its uncompressed bytes (exactly fObjlen).</summary>

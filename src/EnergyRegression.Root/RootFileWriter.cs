@@ -5,7 +5,7 @@ using EnergyRegression.Root.Writing;
 namespace EnergyRegression.Root;
 
 /// <summary>
-/// Writes a ROOT file with one or more TTrees (see docs/formats/root.md, "Writing"). The file is written
+/// Writes a ROOT file with one or more TTrees (see docs/formats/root.md, "Writing") and RNTuples (docs/formats/rntuple.md). The file is written
 /// under <c>PATH.partial</c> and renamed to PATH by <see cref="Commit"/>; disposing without committing
 /// deletes it, so a failed or killed run never leaves a file that looks complete under the final name.
 /// Every seek is 64-bit (a "big" file layout), so files beyond 2 GB need nothing special.
@@ -30,6 +30,7 @@ public sealed class RootFileWriter : IDisposable
     private readonly FileStream _stream;
     private readonly string _partialPath;
     private readonly List<RootTreeWriter> _trees = [];
+    private readonly List<RootNtupleWriter> _ntuples = [];
     private readonly uint _datime;
     private readonly byte[] _uuid;
     private readonly int _topRecordLength;
@@ -72,18 +73,59 @@ public sealed class RootFileWriter : IDisposable
     /// <summary>Adds a tree at the top of the file; define its branches, then <see cref="RootTreeWriter.Append"/> entries.</summary>
     public RootTreeWriter CreateTree(string name, string title = "")
     {
-        ThrowIfDone();
-        if (string.IsNullOrEmpty(name) || name.Contains('/', StringComparison.Ordinal) || name.Contains(';', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"'{name}' is not a valid tree name", nameof(name));
-        }
-        if (_trees.Any(t => t.Name == name))
-        {
-            throw new ArgumentException($"the file already has a tree '{name}'", nameof(name));
-        }
+        CheckNewName(name, "tree");
         var tree = new RootTreeWriter(this, name, title);
         _trees.Add(tree);
         return tree;
+    }
+
+    /// <summary>
+    /// Adds an RNTuple at the top of the file (docs/formats/rntuple.md, "Writing"); define its fields, then
+    /// <see cref="RootNtupleWriter.Append"/> entries. Its pages use this file's compression.
+    /// </summary>
+    public RootNtupleWriter CreateNtuple(string name, string description = "", RootNtupleOptions? options = null)
+    {
+        CheckNewName(name, "RNTuple");
+        options ??= new RootNtupleOptions();
+        options.Validate();
+        var ntuple = new RootNtupleWriter(this, name, description, options);
+        _ntuples.Add(ntuple);
+        return ntuple;
+    }
+
+    private void CheckNewName(string name, string what)
+    {
+        ThrowIfDone();
+        if (string.IsNullOrEmpty(name) || name.Contains('/', StringComparison.Ordinal) || name.Contains(';', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{name}' is not a valid {what} name", nameof(name));
+        }
+        if (_trees.Any(t => t.Name == name) || _ntuples.Any(t => t.Name == name))
+        {
+            throw new ArgumentException($"the file already has an object '{name}'", nameof(name));
+        }
+    }
+
+    /// <summary>The largest key an RNTuple blob may take (the anchor's fMaxKeySize; ROOT's default, 1 GiB).</summary>
+    internal const long MaxKeySize = 1L << 30;
+
+    /// <summary>Who wrote the file, as RNTuple headers name it.</summary>
+    internal static string WriterName => $"energyreg {typeof(RootFileWriter).Assembly.GetName().Version?.ToString(3)} (EnergyRegression.Root)";
+
+    /// <summary>Appends an invisible "RBlob" key (not in any keys list) holding <paramref name="data"/>; returns the offset of the data.</summary>
+    internal long WriteBlob(ReadOnlySpan<byte> data, int objLen)
+    {
+        if (data.Length > MaxKeySize)
+        {
+            throw new InvalidOperationException($"an RNTuple blob of {data.Length} bytes exceeds the maximum key size");
+        }
+        int keyLen = KeyLength("RBlob", "", "");
+        var key = new BigEndianWriter(keyLen);
+        WriteKeyHeader(key, checked(keyLen + data.Length), objLen, (short)keyLen, 1, End, Begin, "RBlob", "", "");
+        Append(key.Written);
+        long offset = End;
+        Append(data);
+        return offset;
     }
 
     /// <summary>
@@ -99,6 +141,12 @@ public sealed class RootFileWriter : IDisposable
             tree.FlushAll();
             tree.WriteCopies();
             keys.Add(WriteObjectRecord("TTree", tree.Name, tree.Title, w => tree.Serialize(w), out _));
+        }
+        foreach (RootNtupleWriter ntuple in _ntuples)
+        {
+            byte[] anchor = ntuple.Commit().Serialize();
+            WriteRecord(RNTuple.Format.Anchor.ClassName, ntuple.Name, "", anchor, seekPdir: Begin, cycle: 1, compress: false, out byte[] anchorKey);
+            keys.Add(anchorKey);
         }
         byte[] infoKey = WriteObjectRecord("TList", "StreamerInfo", "Doubly linked list",
             w => w.WriteList(StreamerInfos(), (x, info) => x.WriteStreamerInfo(info)), out (long Seek, int Nbytes) info);
@@ -139,6 +187,10 @@ public sealed class RootFileWriter : IDisposable
     private List<StreamerInfoModel> StreamerInfos()
     {
         var list = new List<StreamerInfoModel>(StreamerCatalog.Classes);
+        if (_ntuples.Count > 0)
+        {
+            list.Add(StreamerCatalog.NtupleAnchor);
+        }
         foreach (StreamerInfoModel extra in _trees.SelectMany(t => t.ExtraStreamerInfos()))
         {
             if (!list.Any(i => i.ClassName == extra.ClassName))

@@ -18,5 +18,12 @@ internal static class TestData
 
     public static string PathOf(string name) => Path.Combine(Dir.Value, name);
 
+    /// <summary>A file of ../shared/testdata/rntuple (RNTuples written by ROOT).</summary>
+    public static string NtuplePathOf(string name) => Path.Combine(Dir.Value, "..", "rntuple", name);
+
+    /// <summary>Every file of ../shared/testdata/rntuple.</summary>
+    public static IEnumerable<string> NtupleFiles() =>
+        Directory.GetFiles(Path.Combine(Dir.Value, "..", "rntuple"), "*.root").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+
     public static RootFile Open(string name) => RootFile.Open(PathOf(name));
 }

@@ -10,6 +10,19 @@ public static class InputFilePatterns
 {
     private static readonly char[] Wildcards = ['*', '?'];
 
+    /// <summary>Checks a reader's <c>files:</c> key: at least one entry, none blank (errors name <paramref name="key"/>).</summary>
+    public static void Validate(IReadOnlyCollection<string>? entries, string key = "files")
+    {
+        if (entries is null || entries.Count == 0)
+        {
+            throw new ConfigValueException(key, "Give at least one input file.");
+        }
+        if (entries.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ConfigValueException(key, "A file name is empty.");
+        }
+    }
+
     /// <summary>The files of every entry, in entry order; throws <see cref="FileNotFoundException"/> naming an entry that matches nothing.</summary>
     public static List<string> Expand(IEnumerable<string> entries)
     {

@@ -10,7 +10,7 @@ namespace EnergyRegression.Cli.Commands;
 
 /// <summary>
 /// <c>energyreg dump FILE --tree NAME [--branches a,b] [--entries START:STOP]</c>: the entries of a TTree
-/// as JSON Lines, one object per entry. The contract (names, value forms) is in docs/cli-root.md.
+/// (or of an RNTuple, <see cref="NtupleCommands"/>) as JSON Lines, one object per entry. The contract (names, value forms) is in docs/cli-root.md.
 /// </summary>
 internal static class DumpCommand
 {
@@ -112,6 +112,10 @@ internal static class DumpCommand
     {
         RootFiles.EnsureExists(path);
         using var file = RootFile.Open(path);
+        if (RootFiles.FindNtuple(file, treePath) is { } ntuple)
+        {
+            return NtupleCommands.Dump(file, ntuple, treePath, names, bounds);
+        }
         RootTree tree = FindTree(file, treePath);
         List<RootBranch> selected = Select(file, tree, treePath, names);
 
@@ -215,7 +219,7 @@ internal static class DumpCommand
             List<string> trees = RootFiles.TreePaths(file.Root);
             // Suggest by the path without cycles too, which is what a user usually types.
             IEnumerable<string> candidates = trees.Concat(trees.Select(t => string.Join('/', t.Split('/').Select(p => p.Split(';')[0])))).Distinct();
-            string available = trees.Count == 0 ? "the file has no TTree" : "trees: " + string.Join(", ", trees);
+            string available = trees.Count == 0 ? "the file has no TTree or RNTuple" : "trees: " + string.Join(", ", trees);
             throw new InputDataException(file.Path, $"tree '{treePath}'",
                 $"{StripFile(e.Message, file.Path)}{NameSuggestions.DidYouMean(treePath, candidates)}; {available}", e);
         }
@@ -325,7 +329,7 @@ internal static class JsonValues
         writer.WriteEndArray();
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, Array values, long i)
+    internal static void WriteValue(Utf8JsonWriter writer, Array values, long i)
     {
         // Dispatch on the exact element type: the runtime lets byte[] pass as sbyte[] (and ushort[] as
         // short[], ...), so type patterns on the arrays would mix up signed and unsigned values.

@@ -8,7 +8,8 @@ namespace EnergyRegression.Cli.Commands;
 
 /// <summary>
 /// <c>energyreg inspect FILE</c>: the directory tree of a ROOT file (keys with class and cycle) and, for
-/// each TTree, its entries and branches (type, counter, entries, baskets, sizes, why unreadable) — like
+/// each TTree, its entries and branches (type, counter, entries, baskets, sizes, why unreadable), for each RNTuple its
+/// fields, columns and clusters (<see cref="NtupleCommands"/>) — like
 /// uproot's <c>show()</c>. Plain aligned text on stdout; documented in docs/cli-root.md.
 /// </summary>
 internal static class InspectCommand
@@ -18,7 +19,7 @@ internal static class InspectCommand
         var file = new Argument<string>("file") { Description = "The ROOT or HDF5 file." };
         var streamers = new Option<bool>("--streamers") { Description = "Also print the file's streamer infos (class layouts), like ROOT's TFile::ShowStreamerInfo." };
         var tree = new Option<string?>("--tree", "-t") { Description = "HDF5 files: the event group of the table layout shown (default events; / for datasets at the top)." };
-        var command = new Command("inspect", "Show the keys of a ROOT file and, for each TTree, its entries and branches; or the groups, datasets, attributes and table layout of an HDF5 file.") { file, streamers, tree };
+        var command = new Command("inspect", "Show the keys of a ROOT file and, for each TTree, its entries and branches, for each RNTuple its fields, columns and clusters; or the groups, datasets, attributes and table layout of an HDF5 file.") { file, streamers, tree };
         command.SetAction(parse =>
         {
             try
@@ -73,6 +74,11 @@ internal static class InspectCommand
         foreach ((string path, RootKey key) in trees)
         {
             output.WriteLine();
+            if (RootFile.IsNtupleClass(key.ClassName))
+            {
+                NtupleCommands.Inspect(file.GetNtuple(path), path, output);
+                continue;
+            }
             RootTree tree;
             try
             {
@@ -115,7 +121,7 @@ internal static class InspectCommand
                 }
                 ListDirectory(sub, prefix + key.Name + "/", depth + 1, output, trees);
             }
-            else if (key.ClassName == "TTree")
+            else if (key.ClassName == "TTree" || RootFile.IsNtupleClass(key.ClassName))
             {
                 trees.Add((prefix + name, key));
             }
@@ -182,7 +188,7 @@ internal static class RootFiles
         }
     }
 
-    /// <summary>Every TTree key of the file, as "dir/sub/name;cycle" (directories at their highest cycle), depth first.</summary>
+    /// <summary>Every TTree and RNTuple key of the file, as "dir/sub/name;cycle" (directories at their highest cycle), depth first.</summary>
     public static List<string> TreePaths(RootDirectory directory, string prefix = "")
     {
         var result = new List<string>();
@@ -193,11 +199,26 @@ internal static class RootFiles
             {
                 result.AddRange(TreePaths(directory.GetDirectory(name), prefix + key.Name + "/"));
             }
-            else if (key.ClassName == "TTree")
+            else if (key.ClassName == "TTree" || RootFile.IsNtupleClass(key.ClassName))
             {
                 result.Add(prefix + name);
             }
         }
         return result;
+    }
+
+    /// <summary>The RNTuple at <paramref name="path"/>, or null when the key there is something else (or missing: the TTree lookup reports that).</summary>
+    public static RootNtuple? FindNtuple(RootFile file, string path)
+    {
+        RootKey key;
+        try
+        {
+            key = file.FindKey(path);
+        }
+        catch (KeyNotFoundException)
+        {
+            return null;
+        }
+        return RootFile.IsNtupleClass(key.ClassName) ? file.GetNtuple(path) : null;
     }
 }

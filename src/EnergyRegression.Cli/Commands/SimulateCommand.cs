@@ -51,9 +51,10 @@ internal static class SimulateCommand
         var printChain = new Option<bool>("--print-chain") { Description = "Print the equivalent chain (YAML) for 'energyreg run' and exit." };
         var deadCrystalMap = new Option<string?>("--dead-crystal-map") { Description = "Also write the detector's dead crystals to this JSON file (for the quality selection)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Only warnings and errors; no progress." };
+        var format = new Option<string?>("--format") { Description = ".root output: ttree (default) or rntuple (ROOT's RNTuple, docs/formats/rntuple.md)." };
         var command = new Command("simulate", "Write a simulated sample (Z -> ee or a particle gun, MC or pseudo-data) to a ROOT, JSON Lines or HDF5 file.")
         {
-            process, events, mode, seed, output, particle, energy, pt, eta, phi, pileup, endcap, window, firstEvent, threads, batchSize, deadCrystalMap, printChain, quiet,
+            process, events, mode, seed, output, particle, energy, pt, eta, phi, pileup, endcap, window, firstEvent, threads, batchSize, deadCrystalMap, printChain, quiet, format,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -67,6 +68,16 @@ internal static class SimulateCommand
                 {
                     Console.Error.WriteLine($"energyreg: usage error: --output {outputPath}: unknown extension '{extension}'; use .root, .jsonl, .json, .h5 or .hdf5");
                     return ExitCodes.Usage;
+                }
+                var writerKeys = new List<(string Key, string Value)>();
+                if (parse.GetValue(format) is { } rootFormat)
+                {
+                    if (writer != "root" || rootFormat is not ("ttree" or "rntuple"))
+                    {
+                        Console.Error.WriteLine($"energyreg: usage error: --format {rootFormat}: give ttree or rntuple, for a .root output");
+                        return ExitCodes.Usage;
+                    }
+                    writerKeys.Add(("format", rootFormat));
                 }
                 var keys = new List<(string Key, string Value)>
                 {
@@ -88,7 +99,7 @@ internal static class SimulateCommand
                 AddIf(keys, "window", parse.GetValue(window));
                 AddIf(keys, "threads", parse.GetValue(threads));
                 AddIf(keys, "dead_crystal_map", parse.GetValue(deadCrystalMap));
-                string text = ChainText(parse.GetValue(seed), parse.GetValue(batchSize) ?? 1000, keys, writer, outputPath);
+                string text = ChainText(parse.GetValue(seed), parse.GetValue(batchSize) ?? 1000, keys, writer, outputPath, writerKeys);
                 if (parse.GetValue(printChain))
                 {
                     Console.Out.Write(text);
@@ -121,7 +132,8 @@ internal static class SimulateCommand
     }
 
     /// <summary>The chain <c>energyreg run</c> would need to produce the same file.</summary>
-    internal static string ChainText(int seed, int batchSize, List<(string Key, string Value)> readerKeys, string writer, string outputPath)
+    internal static string ChainText(int seed, int batchSize, List<(string Key, string Value)> readerKeys, string writer, string outputPath,
+        List<(string Key, string Value)>? writerKeys = null)
     {
         var text = new StringBuilder();
         text.AppendLine("# written by: energyreg simulate (run it again with: energyreg run THIS_FILE)");
@@ -139,6 +151,10 @@ internal static class SimulateCommand
         text.AppendLine(CultureInfo.InvariantCulture, $"  type: {writer}");
         text.AppendLine("  with:");
         text.AppendLine(CultureInfo.InvariantCulture, $"    path: {Quote(outputPath)}");
+        foreach ((string key, string value) in writerKeys ?? [])
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {key}: {value}");
+        }
         return text.ToString();
     }
 

@@ -12,6 +12,18 @@ namespace EnergyRegression.Root.Writing;
 /// </summary>
 internal static class StreamerCatalog
 {
+    /// <summary>
+    /// ROOT::RNTuple, the anchor of an RNTuple (class version 2), as ROOT 6.34+ writes it next to every RNTuple (read
+    /// from ../shared/testdata/rntuple/test_int_float_rntuple_v1-0-0-0.root): readers such as JSROOT stream the anchor by it.
+    /// </summary>
+    public static readonly StreamerInfoModel NtupleAnchor = new("ROOT::RNTuple", 2, 0x4ba21bf5u,
+    [
+        .. new[] { "fVersionEpoch", "fVersionMajor", "fVersionMinor", "fVersionPatch" }
+            .Select(n => new RootStreamerElement("TStreamerBasicType", n, "", 12, "unsigned short", 2, [], null, 0, 0, 0)),
+        .. new[] { "fSeekHeader", "fNBytesHeader", "fLenHeader", "fSeekFooter", "fNBytesFooter", "fLenFooter", "fMaxKeySize" }
+            .Select(n => new RootStreamerElement("TStreamerBasicType", n, "", 17, "ULong64_t", 8, [], null, 0, 0, 0)),
+    ]);
+
     public static readonly IReadOnlyList<StreamerInfoModel> Classes =
     [
         new("TObject", 1, 0x901bc02du,
