@@ -246,25 +246,9 @@ public sealed class PluginHarness(RunMode mode = RunMode.Apply, int seed = 42)
         return card;
     }
 
-    private static IReadOnlyList<CutCount>? Process(IStage stage, EventBatch batch)
-    {
-        switch (stage)
-        {
-            case ISelection selection:
-                var mask = new SelectionMask(batch);
-                selection.Select(batch, mask);
-                mask.ApplyTo(batch);
-                return mask.Cuts;
-            case IFeature feature:
-                feature.Compute(batch);
-                return null;
-            case IRegressor regressor:
-                regressor.Predict(batch);
-                return null;
-            default:
-                throw new PluginContractException($"{stage.GetType().FullName} is a stage of no known kind: implement ISelection, IFeature or IRegressor");
-        }
-    }
+    private static IReadOnlyList<CutCount>? Process(IStage stage, EventBatch batch) => stage is ISelection or IFeature or IRegressor
+        ? Stages.Process(stage, batch)
+        : throw new PluginContractException($"{stage.GetType().FullName} is a stage of no known kind: implement ISelection, IFeature or IRegressor");
 
     private static void CheckEmptyBatch(IStage stage, EventBatch template)
     {

@@ -47,25 +47,7 @@ public sealed class ChainStep
     /// Runs this stage (a selection, feature or regressor) on <paramref name="batch"/>; a selection's mask is applied to it.
     /// Returns the cuts a selection reported, else null. Exceptions are the plugin's own (see <see cref="Translate"/>).
     /// </summary>
-    internal IReadOnlyList<CutCount>? Process(EventBatch batch)
-    {
-        switch (Instance)
-        {
-            case ISelection selection:
-                var mask = new SelectionMask(batch);
-                selection.Select(batch, mask);
-                mask.ApplyTo(batch);
-                return mask.Cuts;
-            case IFeature feature:
-                feature.Compute(batch);
-                return null;
-            case IRegressor regressor:
-                regressor.Predict(batch);
-                return null;
-            default:
-                throw new InvalidOperationException($"{Plugin.Type} is not a stage.");
-        }
-    }
+    internal IReadOnlyList<CutCount>? Process(EventBatch batch) => Stages.Process(Instance, batch);
 
     /// <summary>
     /// Turns what a plugin threw into the error the user sees: bad config values point at the key in the
