@@ -177,6 +177,12 @@ public sealed class TemplateTests
             Assert.Equal(["Electron pt > 30", "Electron |eta| < 1.4442", "nElectron >= 2"],
                 step.GetProperty("cuts").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
             Assert.Equal(step.GetProperty("events_out").GetInt64(), step.GetProperty("cuts")[2].GetProperty("events_out").GetInt64());
+            // Each cut takes in what the one before passed: events with an electron left enter the count.
+            for (int c = 1; c < 3; c++)
+            {
+                Assert.Equal(step.GetProperty("cuts")[c - 1].GetProperty("events_out").GetInt64(), step.GetProperty("cuts")[c].GetProperty("events_in").GetInt64());
+                Assert.Equal(step.GetProperty("cuts")[c - 1].GetProperty("objects_out").GetInt64(), step.GetProperty("cuts")[c].GetProperty("objects_in").GetInt64());
+            }
         }
 
         // writer: a provenance line, the header, then one row per electron.

@@ -27,7 +27,8 @@ public sealed class MyPluginSelection(MyPluginConfig config) : ISelection
         Span<bool> keepObject = mask.Objects(config.Collection);
         Span<bool> keepEvent = mask.Events;
 
-        // Each cut counts what enters it (what passed the cuts before) and what passes it, in events and objects.
+        // Each cut counts what enters it (what passed the cuts before) and what passes it, in events and objects; as in
+        // the built-in selections, an event passes an object cut when it has at least one object left.
         long objectsIn = objects.TotalCount, passPt = 0, passEta = 0;
         long eventsIn = batch.EventCount, eventsPt = 0, eventsEta = 0, eventsKept = 0, objectsKept = 0;
         for (int e = 0; e < batch.EventCount; e++)
@@ -54,6 +55,8 @@ public sealed class MyPluginSelection(MyPluginConfig config) : ISelection
         }
         mask.RecordCut(new CutCount(_ptCut, config.Collection, eventsIn, eventsPt, objectsIn, passPt));
         mask.RecordCut(new CutCount(_etaCut, config.Collection, eventsPt, eventsEta, passPt, passEta));
-        mask.RecordCut(new CutCount(_countCut, config.Collection, eventsIn, eventsKept, passEta, objectsKept));
+        // Events without objects left enter the count only when min_objects is 0 (and then pass it).
+        long countIn = config.MinObjects > 0 ? eventsEta : eventsIn;
+        mask.RecordCut(new CutCount(_countCut, config.Collection, countIn, eventsKept, passEta, objectsKept));
     }
 }

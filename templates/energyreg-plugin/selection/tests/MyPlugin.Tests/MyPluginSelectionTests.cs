@@ -38,7 +38,7 @@ public sealed class MyPluginSelectionTests
         [
             new CutCount("Electron pt > 25", "Electron", 4, 3, 5, 4),
             new CutCount("Electron |eta| < 2.5", "Electron", 3, 2, 4, 3),
-            new CutCount("nElectron >= 2", "Electron", 4, 1, 3, 2),
+            new CutCount("nElectron >= 2", "Electron", 2, 1, 3, 2),
         ], run.Cuts);
         Assert.Equal((4L, 1L), (run.EventsIn, run.EventsOut));
     }
