@@ -12,11 +12,13 @@ cd "$repo"
 tarball=${1:-artifacts/energyreg-linux-x64.tar.gz}
 publish=artifacts/publish/energyreg-linux-x64
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+build=$repo/artifacts/publish-build/energyreg/
 rm -rf "$publish"
-# The Release build assembles the plugins next to the tool (artifacts/Release/energyreg/plugins); publish the tool itself.
-dotnet build src/EnergyRegression.Cli -c Release -nologo -clp:ErrorsOnly -v:quiet
-dotnet publish src/EnergyRegression.Cli -c Release -r linux-x64 --self-contained -nologo -clp:ErrorsOnly -v:quiet -o "$publish"
-cp -r artifacts/Release/energyreg/plugins "$publish/plugins"
+# A build of its own (ToolDir): a linux-x64 build must not overwrite the Release tool folder that tests and users run.
+# It assembles the plugins next to the tool (ToolDir/plugins), built for linux-x64 too; then the tool is published.
+dotnet publish src/EnergyRegression.Cli -c Release -r linux-x64 --self-contained -nologo -clp:ErrorsOnly -v:quiet \
+    -p:ToolDir="$build" -o "$publish"
+cp -r "$build/plugins" "$publish/plugins"
 # The plugin authors' packages: into artifacts/packages (the template there defaults to that folder) and into the tarball
 # (its template has no default folder: pass --package-source or set ENERGYREG_PACKAGES to the unpacked packages/).
 for project in src/EnergyRegression.Abstractions src/EnergyRegression.Testing templates/EnergyRegression.Templates.csproj; do

@@ -24,11 +24,31 @@ apt_update_once() {
     fi
 }
 
+# Installs those of the Debian packages "$@" (after the reason, $1) that are not installed yet.
+install_missing() {
+    local why=$1 p status
+    shift
+    local missing=()
+    for p in "$@"; do
+        status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+        [ "$status" = "install ok installed" ] || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        log "installing ${missing[*]} ($why)"
+        apt_update_once
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+}
+
 # --- system packages -------------------------------------------------------------------------
 # fonts-dejavu-core: fonts for headless plots; binutils: not needed, we grep the library instead.
 # hdf5-tools (h5dump) and python3-h5py (for /usr/bin/python3): independent HDF5 oracles of the tests
-# and the h5py side of benchmarks/hdf5-read.sh; the tool itself needs neither.
-apt_packages=(fonts-dejavu-core ca-certificates hdf5-tools python3-h5py)
+# and the h5py side of benchmarks/hdf5-read.sh; the tool itself needs neither. The HDF5 breadth corpus
+# (tests/oracles/h5py/make_corpus.py) is written at test time by pandas and PyTables (python3-pandas,
+# python3-tables) and h5py with the filter plugins Debian packages (python3-hdf5plugin; bzip2/lz4, blosc,
+# lzf and zfp plugins) and python3-zstandard (zstd chunks).
+apt_packages=(fonts-dejavu-core ca-certificates hdf5-tools python3-h5py python3-pandas python3-tables python3-hdf5plugin
+    hdf5-filter-plugin hdf5-filter-plugin-blosc-serial hdf5-plugin-lzf hdf5-filter-plugin-zfp-serial python3-zstandard)
 missing=()
 for p in "${apt_packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -47,17 +67,7 @@ fi
 # Debian 12 has GCC 12's runtime. The build patches the tool's copy of libLibTorchSharp.so instead of changing the
 # system (scripts/torchsharp-compat.sh, run by the tool's build and publish), with g++, patchelf, readelf (binutils)
 # and python3 from this machine's own release. Nothing is installed from another Debian release.
-compat_packages=(g++ patchelf binutils python3)
-compat_missing=()
-for p in "${compat_packages[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] || compat_missing+=("$p")
-done
-if [ "${#compat_missing[@]}" -gt 0 ]; then
-    log "installing ${compat_missing[*]} (to run TorchSharp on the system's libstdc++)"
-    apt_update_once
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${compat_missing[@]}"
-fi
+install_missing "to run TorchSharp on the system's libstdc++" g++ patchelf binutils python3
 # Earlier versions of this script added Debian trixie as an apt source and installed trixie's libstdc++6 and libc6.
 # Say so once; undoing it is the administrator's call (docs/troubleshooting.md, "Machines set up by an older setup").
 if [ -f /etc/apt/sources.list.d/energyreg-trixie.sources ] || [ -f /etc/apt/preferences.d/energyreg-trixie ]; then
@@ -67,11 +77,21 @@ fi
 
 # --- HTCondor for the grid tests -----------------------------------------------------------------------
 # A personal HTCondor pool runs the grid tests (tests/EnergyRegression.EndToEnd.Tests/GridTests.cs). Debian 12 has no
-# condor; scripts/setup-htcondor.sh unpacks trixie's minicondor and what it strictly needs into /opt/energyreg-htcondor,
-# through an apt configuration of its own: the system's apt sources and packages stay as they are (it explains why).
-# Skipped with the test oracles.
+# condor; scripts/setup-htcondor.sh unpacks trixie's minicondor and what it strictly needs — trixie's glibc included,
+# used by condor's programs alone — into /opt/energyreg-htcondor-trixie, through an apt configuration of its own: the
+# system's apt sources, packages and C library stay as they are (it explains how). A failure fails the setup: the grid
+# tests need the pool. Skipped with the test oracles.
 if [ "${SETUP_SKIP_ORACLES:-0}" != 1 ]; then
-    "$repo/scripts/setup-htcondor.sh" || log "WARNING: HTCondor could not be installed; the HTCondor pool test will be skipped"
+    "$repo/scripts/setup-htcondor.sh"
+fi
+
+# --- A clean grid node for the node tests ----------------------------------------------------------------
+# tests/EnergyRegression.EndToEnd.Tests/NodeTests.cs runs the published tarball in HTCondor jobs inside a minimal Debian 12
+# root (debootstrap --variant=minbase bookworm into /opt/energyreg-node-root, scripts/setup-node-root.sh) through
+# bubblewrap, unprivileged. Both tools are Debian 12 packages; the root is built once. Skipped with the test oracles.
+if [ "${SETUP_SKIP_ORACLES:-0}" != 1 ]; then
+    install_missing "the clean grid node of the node tests" debootstrap bubblewrap
+    as_root "$repo/scripts/setup-node-root.sh"
 fi
 
 # --- npm test oracles ------------------------------------------------------------------------------
@@ -99,7 +119,10 @@ else
     fi
     # tests/oracles/jsonschema: Ajv (JSON Schema 2020-12) and yaml, pinned the same way, check the chain files against
     # the schema `energyreg schema` generates.
-    for oracle in jsroot:jsroot jsonschema:ajv; do
+    # tests/oracles/onnxruntime: onnxruntime-node (ONNX Runtime's JavaScript binding, CPU binaries inside the package; its
+    # install script, skipped, would only fetch CUDA ones) runs the ONNX models the tool exports, independently of the
+    # tool's own ONNX Runtime.
+    for oracle in jsroot:jsroot jsonschema:ajv onnxruntime:onnxruntime-node; do
         oracle_dir="$repo/tests/oracles/${oracle%%:*}"
         if [ ! -f "$oracle_dir/node_modules/${oracle#*:}/package.json" ] \
                 || [ "$oracle_dir/package-lock.json" -nt "$oracle_dir/node_modules/.package-lock.json" ]; then

@@ -14,7 +14,7 @@ namespace EnergyRegression.Plugins.Hdf5;
 /// entry range of every dataset; decompressed chunks are kept across batches, so every chunk is
 /// decompressed once and a file larger than memory streams. A batch never spans two files.
 /// </summary>
-[Plugin("hdf5", Description = "Reads HDF5 files: the table layout (event group + collection groups with offsets/counts), N×H×W tensors, images + labels, compound tables; chunked, deflate/shuffle, any byte order.")]
+[Plugin("hdf5", Description = "Reads HDF5 files: the table layout (event group + collection groups with offsets/counts, variable-length datasets), pandas DataFrames and PyTables tables, N×H×W tensors, images + labels, compound tables; links, every chunk index, deflate/shuffle/fletcher32/szip/nbit/scaleoffset/lzf/bzip2/blosc/lz4/zstd, any byte order.")]
 public sealed class Hdf5Reader : IShardableReader
 {
     private static readonly char[] _wildcards = ['*', '?'];
@@ -54,10 +54,23 @@ public sealed class Hdf5Reader : IShardableReader
         Hdf5Table table = Resolve(file, _files[0]);
         _fileEntries[0] = table.Entries;
         _columns = Select(table);
-        _collections = [.. table.Collections.Select(c => c.Name).Where(c => _columns.Any(col => col.Collection == c) || ExplicitlySelected("n" + c))];
-        if (table.Skipped.Count > 0 && (config.Columns.Length == 0 || config.Columns.Any(c => c.IndexOfAny(_wildcards) >= 0)))
+        // A dataset the reader cannot decode is never a column quietly left out: the run stops unless columns: leave it out.
+        foreach ((string name, string dataset, string reason) in table.Unreadable)
         {
-            _context?.Log.Warning($"hdf5 reader: skipped {table.Skipped.Count} dataset(s) of {_files[0]} that cannot become columns: {string.Join(", ", table.Skipped)}.");
+            bool wanted = config.Columns.Length == 0 || config.Columns.Any(c => FileSystemName.MatchesSimpleExpression(c, name, ignoreCase: false));
+            if (wanted)
+            {
+                throw new InputDataException(_files[0], $"dataset {dataset}", $"It cannot be read: {reason}. Leave it out with the reader's columns: key to read the rest.");
+            }
+        }
+        _collections = [.. table.Collections.Select(c => c.Name).Where(c => _columns.Any(col => col.Collection == c) || ExplicitlySelected("n" + c))];
+        if (config.Columns.Length == 0 || config.Columns.Any(c => c.IndexOfAny(_wildcards) >= 0))
+        {
+            // Nothing left out silently: one line per dataset or member that is not read, with the reason.
+            foreach (string skipped in Skipped(table))
+            {
+                _context?.Log.Warning($"hdf5 reader: {_files[0]}: not read: {skipped}.");
+            }
         }
     }
 
@@ -72,14 +85,19 @@ public sealed class Hdf5Reader : IShardableReader
 
     private bool ExplicitlySelected(string name) => _config.Columns.Contains(name, StringComparer.Ordinal);
 
+    /// <summary>What the table leaves out, and its text columns (event batches hold numbers only; dump shows text).</summary>
+    private static IEnumerable<string> Skipped(Hdf5Table table) =>
+        table.Skipped.Concat(table.Columns.Where(c => c.IsText).Select(c => $"{c.Name} ({c.TypeName} text in {c.Dataset}: event batches hold numbers; energyreg dump shows it)"));
+
     /// <summary>The columns the config selects, in file order.</summary>
     private List<Hdf5Column> Select(Hdf5Table table)
     {
+        List<Hdf5Column> readable = [.. table.Columns.Where(c => !c.IsText)];
         if (_config.Columns.Length == 0)
         {
-            return [.. table.Columns];
+            return readable;
         }
-        var names = table.Columns.Select(c => c.Name).ToList();
+        var names = readable.Select(c => c.Name).ToList();
         var counts = table.Collections.Select(c => "n" + c.Name).ToList();
         var selected = new HashSet<string>(StringComparer.Ordinal);
         foreach (string entry in _config.Columns)
@@ -92,7 +110,7 @@ public sealed class Hdf5Reader : IShardableReader
                 }
                 if (!names.Contains(entry, StringComparer.Ordinal))
                 {
-                    string skipped = table.Skipped.FirstOrDefault(s => s.StartsWith("/" + entry + " ", StringComparison.Ordinal) || s.Contains("/" + entry + " (", StringComparison.Ordinal)) is { } why
+                    string skipped = Skipped(table).FirstOrDefault(s => s.StartsWith(entry + " (", StringComparison.Ordinal) || s.StartsWith("/" + entry + " ", StringComparison.Ordinal) || s.Contains("/" + entry + " (", StringComparison.Ordinal)) is { } why
                         ? $" It cannot be read: {why}." : "";
                     throw new ConfigValueException("columns",
                         $"{_files[0]} has no column '{entry}'{NameSuggestions.DidYouMean(entry, names.Concat(counts))}.{skipped} Columns: {string.Join(", ", names)}.");
@@ -111,7 +129,7 @@ public sealed class Hdf5Reader : IShardableReader
                 throw new ConfigValueException("columns", $"The pattern '{entry}' matches no column of {_files[0]}. Columns: {string.Join(", ", names)}.");
             }
         }
-        return [.. table.Columns.Where(c => selected.Contains(c.Name))];
+        return [.. readable.Where(c => selected.Contains(c.Name))];
     }
 
     /// <summary>The sum of the files' entries, within <c>entries</c>.</summary>

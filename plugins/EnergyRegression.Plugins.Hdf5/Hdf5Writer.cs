@@ -193,6 +193,11 @@ public sealed class Hdf5Writer : IEventWriter
     /// <summary>In friend mode, entry i of the output must be entry i of the input.</summary>
     private void CheckContiguous(EventBatch batch)
     {
+        if (_provenance?.Shard is not null && _nextEntry == 0 && batch.EventCount > 0)
+        {
+            // A grid shard starts at its first entry; `energyreg merge` checks that it wrote every entry of its range.
+            _nextEntry = batch.EntryOf(0);
+        }
         for (int e = 0; e < batch.EventCount; e++)
         {
             long entry = batch.EntryOf(e);

@@ -16,7 +16,7 @@ namespace EnergyRegression.Plugins.Regressors.Gbdt;
 /// project's own vectorised evaluator (<see cref="EnsembleEvaluator"/>). docs/gbdt.md describes every key.
 /// </summary>
 [Plugin("gbdt", Description = "Gradient-boosted trees (LightGBM) per detector region: predicts E_true/E_raw or E_true from feature columns.")]
-public sealed class GbdtRegressor : ITrainableRegressor
+public sealed partial class GbdtRegressor : ITrainableRegressor
 {
     private readonly GbdtConfig _config;
     private readonly IRunContext _context;

@@ -13,7 +13,7 @@ namespace EnergyRegression.Plugins.Regressors.Torch;
 /// it adds the calibrated energy (and, for likelihood losses, its uncertainty) to every object.
 /// </summary>
 [Plugin("torch", Description = "Neural-network energy regression (TorchSharp): baseline, linear, MLP, CNN, FiLM-CNN, parameterised and 3-D CNN; trainable with energyreg train.")]
-public sealed class TorchRegressor : ITrainableRegressor, IDisposable
+public sealed partial class TorchRegressor : ITrainableRegressor, IDisposable
 {
     private readonly TorchRegressorConfig _config;
     private readonly Device _device;

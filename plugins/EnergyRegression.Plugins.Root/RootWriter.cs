@@ -19,6 +19,7 @@ public sealed class RootWriter : IEventWriter
     private RootTreeWriter? _tree;
     private List<Column>? _layout;
     private long _nextEntry;
+    private bool _shard;
     private IReadOnlyList<string> _inputFiles = [];
     private readonly List<RootFile> _copyFrom = [];
 
@@ -46,6 +47,7 @@ public sealed class RootWriter : IEventWriter
             Directory.CreateDirectory(directory);
         }
         _inputFiles = provenance.InputFiles;
+        _shard = provenance.Shard is not null;
         _file = RootFileWriter.Create(OutputPath, new RootWriteOptions(_config.Algorithm, _config.Level, _config.BasketSize));
         _tree = _file.CreateTree(_config.Tree, $"written by energyreg (config {provenance.ConfigSha256[..Math.Min(12, provenance.ConfigSha256.Length)]})");
         _context?.Log.Debug($"root writer: writing tree {_config.Tree} to {OutputPath}.partial.");
@@ -182,6 +184,11 @@ public sealed class RootWriter : IEventWriter
     /// <summary>In friend mode, entry i of the output must be entry i of the input.</summary>
     private void CheckContiguous(EventBatch batch)
     {
+        if (_shard && _nextEntry == 0 && batch.EventCount > 0)
+        {
+            // A grid shard starts at its first entry; `energyreg merge` checks that it wrote every entry of its range.
+            _nextEntry = batch.EntryOf(0);
+        }
         for (int e = 0; e < batch.EventCount; e++)
         {
             long entry = batch.EntryOf(e);

@@ -48,6 +48,28 @@ public sealed class CompiledExpression
             : new ExpressionResult(ColumnLevel.Object, root.Domain.Collection!.Name, root.IsCondition, values, root.Domain.Collection.TotalCount);
     }
 
+    /// <summary>
+    /// Rebuilds the expression bottom-up with <paramref name="lowering"/> — for translating it into another language
+    /// (the gbdt regressor's region conditions into ONNX nodes). Operators are passed as written in the language
+    /// (<c>+ - * / % ** &lt; &lt;= &gt; &gt;= == != &amp;&amp; || !</c>, unary <c>-</c>), functions by name.
+    /// </summary>
+    public T Lower<T>(IExpressionLowering<T> lowering)
+    {
+        ArgumentNullException.ThrowIfNull(lowering);
+        return Lower(_root);
+
+        T Lower(SyntaxNode node) => node switch
+        {
+            LiteralNode literal => lowering.Literal(literal.Value),
+            IdentifierNode identifier => lowering.Column(identifier.Name),
+            UnaryNode unary => lowering.Unary(OperatorText.Of(unary.Operator), Lower(unary.Operand)),
+            BinaryNode binary => lowering.Binary(OperatorText.Of(binary.Operator), Lower(binary.Left), Lower(binary.Right)),
+            ConditionalNode conditional => lowering.Conditional(Lower(conditional.Condition), Lower(conditional.WhenTrue), Lower(conditional.WhenFalse)),
+            CallNode call => lowering.Call(call.Function.Name, [.. call.Arguments.Select(Lower)]),
+            _ => throw new InvalidOperationException($"unknown syntax node {node.GetType().Name}"),
+        };
+    }
+
     /// <inheritdoc />
     public override string ToString() => Text;
 

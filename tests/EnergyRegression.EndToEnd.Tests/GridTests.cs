@@ -223,7 +223,9 @@ public sealed class GridTests
         using var pool = HtCondorPool.Start();
         (string dotnet, string tool) = ToolFor(pool);
         string dir = pool.Directory;
-        File.WriteAllText(Path.Combine(dir, "chain.yaml"), SimulateChain(2000, "out/sim.jsonl"));
+        // The chain reads ${GRID_SCALE} from the submitter's environment; HTCondor jobs get it through job.sub's environment.
+        pool.Environment["GRID_SCALE"] = "1.01";
+        File.WriteAllText(Path.Combine(dir, "chain.yaml"), SimulateChain(2000, "out/sim.jsonl").Replace("* 1.01", "* ${GRID_SCALE}", StringComparison.Ordinal));
         pool.GiveToUser(dir);
         HtCondorPool.Result Energyreg(params string[] args) => pool.As(dotnet, [tool, .. args]);
 
@@ -327,7 +329,7 @@ public sealed class GridTests
     }
 
     /// <summary>Polls <c>energyreg status --json</c> until no shard is queued or running (at most 3 minutes).</summary>
-    private static JsonElement[] WaitForShards(HtCondorPool pool, Func<string[], HtCondorPool.Result> energyreg, int count)
+    internal static JsonElement[] WaitForShards(HtCondorPool pool, Func<string[], HtCondorPool.Result> energyreg, int count)
     {
         var waited = Stopwatch.StartNew();
         while (true)
@@ -363,7 +365,7 @@ public sealed class GridTests
     /// The dotnet host and energyreg.dll the pool's user can run: this build, or when the user cannot read it (a checkout
     /// under /root), hard-linked copies in the pool's directory.
     /// </summary>
-    private static (string Dotnet, string Tool) ToolFor(HtCondorPool pool)
+    internal static (string Dotnet, string Tool) ToolFor(HtCondorPool pool)
     {
         string dotnet = Path.GetFullPath(new FileInfo(FindOnPath("dotnet")).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? FindOnPath("dotnet"));
         string tool = Tool.ToolDll;

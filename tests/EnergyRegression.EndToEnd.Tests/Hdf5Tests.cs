@@ -109,6 +109,110 @@ public sealed class Hdf5Tests
         Assert.Contains("did you mean 'Electron_energy'", badColumn.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 30's case: one flipped byte in a compressed chunk of a file written by <c>simulate -o x.h5</c>.
+    /// Every chunk of three datasets is damaged in turn (where HDF5 says the chunk is): dump and a chain stop
+    /// with exit 4 naming the file, the dataset and the rows, never print other values.
+    /// </summary>
+    [Fact]
+    public void A_flipped_byte_in_any_compressed_chunk_is_exit_4_naming_file_dataset_and_rows()
+    {
+        using var work = new TempDirectory();
+        Assert.Equal(0, Tool.Run(work.Path, ["simulate", "--process", "zee", "--events", "300", "--seed", "5", "--quiet", "--output", "x.h5"]).ExitCode);
+        byte[] original = File.ReadAllBytes(work.File("x.h5"));
+        int damaged = 0;
+        foreach (string dataset in new[] { "/Electron/energy", "/events/rho", "/Electron/window" })
+        {
+            foreach ((long offset, long size, long firstRow) in H5pyOracle.ChunkInfo(work.File("x.h5"), dataset).Take(3))
+            {
+                byte[] bytes = (byte[])original.Clone();
+                bytes[offset + (size / 2)] ^= 0x10;
+                File.WriteAllBytes(work.File("bad.h5"), bytes);
+                Tool.Result dump = Tool.Run(work.Path, "dump", "bad.h5");
+                Assert.True(dump.ExitCode == 4, $"{dataset} chunk at {offset}: {dump}");
+                Assert.Contains($"energyreg: input error: bad.h5: dataset {dataset}, rows ", dump.Stderr, StringComparison.Ordinal);
+                Assert.Contains($"The chunk of rows {firstRow}–", dump.Stderr, StringComparison.Ordinal);
+                Assert.Contains("Adler-32", dump.Stderr, StringComparison.Ordinal);
+                damaged++;
+            }
+        }
+        Assert.True(damaged >= 3);
+        // The chain stops too (exit 4), and leaves no output.
+        File.WriteAllText(work.File("chain.yaml"), "reader:\n  type: hdf5\n  with:\n    files: [bad.h5]\nwriter:\n  type: jsonl\n  with:\n    path: out.jsonl\n");
+        Tool.Result run = Tool.Run(work.Path, "run", "chain.yaml", "--quiet");
+        Assert.True(run.ExitCode == 4, run.ToString());
+        Assert.Contains("bad.h5: dataset /Electron/window, rows ", run.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(work.File("out.jsonl")));
+    }
+
+    /// <summary>The other case of issue 30: a flipped byte in metadata (here every object header, checksummed in the v2 format the writer uses) is exit 4, never a column dropped with a warning.</summary>
+    [Fact]
+    public void A_flipped_byte_in_any_object_header_is_exit_4()
+    {
+        using var work = new TempDirectory();
+        Assert.Equal(0, Tool.Run(work.Path, [.. _simulate, "--output", "x.h5"]).ExitCode);
+        byte[] original = File.ReadAllBytes(work.File("x.h5"));
+        var headers = new List<int>();
+        for (int i = 0; i + 4 < original.Length; i++)
+        {
+            if (original[i] == 'O' && original[i + 1] == 'H' && original[i + 2] == 'D' && original[i + 3] == 'R')
+            {
+                headers.Add(i);
+            }
+        }
+        Assert.True(headers.Count > 40, $"{headers.Count} object headers");
+        foreach (int header in headers.Where((_, k) => k % 5 == 0))
+        {
+            byte[] bytes = (byte[])original.Clone();
+            bytes[header + 12] ^= 0x01;
+            File.WriteAllBytes(work.File("bad.h5"), bytes);
+            Tool.Result dump = Tool.Run(work.Path, "dump", "bad.h5", "--entries", "0:5");
+            Assert.True(dump.ExitCode == 4, $"object header at {header}: {dump}");
+            Assert.Contains("checksum does not match", dump.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// A file with what the hdf5 reader leaves out (a dangling link, an empty dataset, strings, an unsupported
+    /// filter): inspect shows each and why, dump prints the strings and names what it leaves out on stderr,
+    /// one line each.
+    /// </summary>
+    [Fact]
+    public void Inspect_and_dump_name_what_they_leave_out()
+    {
+        using var work = new TempDirectory();
+        File.WriteAllText(work.File("make.py"), string.Join('\n',
+            "import h5py, hdf5plugin, numpy as np",
+            $"with h5py.File('{work.File("odd.h5")}', 'w') as f:",
+            "    ev = f.create_group('events')",
+            "    ev.create_dataset('x', data=np.arange(4, dtype=np.float32))",
+            "    ev.create_dataset('label', data=np.array([b'a', b'bb', b'c', b'd']))",
+            "    ev.create_dataset('empty', data=h5py.Empty('f4'))",
+            "    ev['gone'] = h5py.SoftLink('/nowhere')",
+            "    ev['far'] = h5py.ExternalLink('other.h5', '/x')",
+            "    ev.create_dataset('zfp', data=np.arange(4, dtype=np.float32), chunks=(4,), **hdf5plugin.Zfp(reversible=True))",
+            "    ev.attrs['level'] = np.float32(1.5)",
+            ""));
+        H5pyOracle.RunScript(work.File("make.py"));
+        Tool.Result inspect = Tool.Run(work.Path, "inspect", "odd.h5");
+        Assert.True(inspect.ExitCode == 0, inspect.ToString());
+        Assert.Contains("gone (soft link → /nowhere)", inspect.Stdout, StringComparison.Ordinal);
+        Assert.Contains("far (external link → other.h5:/x)", inspect.Stdout, StringComparison.Ordinal);
+        Assert.Contains("cannot be read: filter 32013 (zfp) is not supported", inspect.Stdout, StringComparison.Ordinal);
+        Assert.Contains("/events level = 1.5", inspect.Stdout, StringComparison.Ordinal);
+        Assert.Contains("null (no values)", inspect.Stdout, StringComparison.Ordinal);
+        Tool.Result dump = Tool.Run(work.Path, "dump", "odd.h5");
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        Assert.Equal("{\"x\":0,\"label\":\"a\"}", dump.Stdout.Split('\n')[0]);
+        string[] notes = dump.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(notes, n => n.Contains("/events/empty (an empty (null) dataspace", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("/events/gone (dangling soft link → /nowhere)", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("/events/far (the external file other.h5 is not found", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("/events/zfp (filter 32013 (zfp) is not supported", StringComparison.Ordinal));
+        Tool.Result zfp = Tool.Run(work.Path, "dump", "odd.h5", "--branches", "zfp");
+        Assert.Equal(4, zfp.ExitCode);
+    }
+
     private static float[] Floats(JsonElement array) => [.. Flatten(array).Select(v => (float)v)];
 
     private static IEnumerable<double> Flatten(JsonElement e) => e.ValueKind == JsonValueKind.Array

@@ -6,24 +6,29 @@ namespace EnergyRegression.EndToEnd.Tests;
 
 /// <summary>
 /// A personal HTCondor pool (one machine: collector, negotiator, schedd, startd with 4 slots) for the grid tests, from
-/// the private install of scripts/setup-htcondor.sh. HTCondor refuses jobs from root, so when the tests run as root the
+/// the private install of scripts/setup-htcondor.sh, whose programs run on the prefix's own glibc (patched interpreter and
+/// RPATH): no LD_LIBRARY_PATH, so the jobs and every system program keep the system's C library. HTCondor refuses jobs from root, so when the tests run as root the
 /// pool and every command talking to it run as the dedicated user <see cref="PoolUser"/> (created if missing). Its
 /// directory is outside /tmp: the job starter does not see the submitter's private /tmp. Scheduling intervals are
 /// seconds, not minutes. Dispose stops the pool by its master's process id.
 /// </summary>
 internal sealed class HtCondorPool : IDisposable
 {
-    public const string Prefix = "/opt/energyreg-htcondor";
+    public const string Prefix = "/opt/energyreg-htcondor-trixie";
     public const string PoolUser = "energyreg-condor";
     private const string PoolHome = "/var/lib/energyreg-condor";
 
     private int? _masterPid;
 
-    private HtCondorPool(string directory, string? user)
+    private HtCondorPool(string directory, string? user, string? jobWrapper)
     {
         Directory = directory;
         User = user;
+        JobWrapper = jobWrapper;
     }
+
+    /// <summary>The pool's USER_JOB_WRAPPER: a script the starter runs with the job's command (a site's image), or null.</summary>
+    public string? JobWrapper { get; }
 
     /// <summary>The pool's own directory (config, logs, spool, execute) and the tests' files beside it.</summary>
     public string Directory { get; }
@@ -33,15 +38,21 @@ internal sealed class HtCondorPool : IDisposable
 
     public string ConfigFile => Path.Combine(Directory, "pool", "condor_config");
 
-    /// <summary>Starts a pool, or throws <see cref="SkipException"/> saying why it cannot.</summary>
-    public static HtCondorPool Start()
+    /// <summary>More environment variables of every command run with <see cref="As"/> (the submitter's environment).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>
+    /// Starts a pool, or throws <see cref="SkipException"/> saying why it cannot. <paramref name="jobWrapper"/> writes the
+    /// text of a USER_JOB_WRAPPER script given the pool's directory (the script then runs every job).
+    /// </summary>
+    public static HtCondorPool Start(Func<string, string>? jobWrapper = null)
     {
         string master = Prefix + "/usr/sbin/condor_master";
-        if (!File.Exists(master))
+        if (!File.Exists(master) || !File.Exists(Prefix + "/.complete"))
         {
             throw new SkipException($"HTCondor is not installed ({master} missing): scripts/setup.sh installs it (scripts/setup-htcondor.sh).");
         }
-        bool root = Environment.UserName == "root";
+        bool root = System.Environment.UserName == "root";
         string? user = null;
         string baseDirectory;
         if (root)
@@ -61,7 +72,13 @@ internal sealed class HtCondorPool : IDisposable
         {
             baseDirectory = Path.Combine(Tool.RepoRoot, "artifacts", "grid-tests", Guid.NewGuid().ToString("N")[..12]);
         }
-        var pool = new HtCondorPool(baseDirectory, user);
+        var pool = new HtCondorPool(baseDirectory, user, jobWrapper is null ? null : Path.Combine(baseDirectory, "job-wrapper.sh"));
+        if (jobWrapper is not null)
+        {
+            System.IO.Directory.CreateDirectory(baseDirectory);
+            File.WriteAllText(pool.JobWrapper!, jobWrapper(baseDirectory));
+            Shell("chmod", "755", pool.JobWrapper!);
+        }
         try
         {
             pool.Launch();
@@ -81,7 +98,7 @@ internal sealed class HtCondorPool : IDisposable
         {
             System.IO.Directory.CreateDirectory(Path.Combine(poolDirectory, sub));
         }
-        File.WriteAllText(ConfigFile, Config(poolDirectory, FreePort()));
+        File.WriteAllText(ConfigFile, Config(poolDirectory, FreePort()) + (JobWrapper is null ? "" : $"USER_JOB_WRAPPER = {JobWrapper}\n"));
         GiveToUser(Directory);
         Result started = As(Prefix + "/usr/sbin/condor_master", "-pidfile", Path.Combine(poolDirectory, "master.pid"));
         if (started.ExitCode != 0)
@@ -128,13 +145,13 @@ internal sealed class HtCondorPool : IDisposable
         var all = new List<string>
         {
             "CONDOR_CONFIG=" + ConfigFile,
-            "LD_LIBRARY_PATH=" + Prefix + "/usr/lib/x86_64-linux-gnu:" + Prefix + "/usr/lib",
             "PATH=" + Prefix + "/usr/bin:" + Prefix + "/usr/sbin:/usr/local/bin:/usr/bin:/bin",
             "HOME=" + Directory,
             "DOTNET_CLI_TELEMETRY_OPTOUT=1",
             "DOTNET_NOLOGO=1",
-            program,
         };
+        all.AddRange(Environment.Select(p => $"{p.Key}={p.Value}"));
+        all.Add(program);
         all.AddRange(arguments);
         return User is null ? ShellIn(Directory, "env", [.. all]) : ShellIn(Directory, "runuser", ["-u", User, "--", "env", .. all]);
     }
@@ -146,7 +163,11 @@ internal sealed class HtCondorPool : IDisposable
 
     public static Result Shell(string program, params string[] arguments) => ShellIn(null, program, arguments);
 
-    public static Result ShellIn(string? workingDirectory, string program, params string[] arguments)
+    public static Result ShellIn(string? workingDirectory, string program, params string[] arguments) =>
+        ShellFor(TimeSpan.FromMinutes(3), workingDirectory, program, arguments);
+
+    /// <summary>Runs a program, killed (and a <see cref="TimeoutException"/>) after <paramref name="timeout"/>.</summary>
+    public static Result ShellFor(TimeSpan timeout, string? workingDirectory, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null)
@@ -160,10 +181,10 @@ internal sealed class HtCondorPool : IDisposable
         using Process process = Process.Start(start)!;
         Task<string> error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in 3 minutes");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in {timeout.TotalMinutes} minutes");
         }
         return new Result(process.ExitCode, output + error.Result);
     }

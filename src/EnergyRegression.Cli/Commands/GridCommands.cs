@@ -23,9 +23,14 @@ internal static class GridCommands
         var memory = new Option<int?>("--memory") { Description = "Memory per job in MB; default: estimated from the chain (docs/grid.md)." };
         var retries = new Option<int>("--max-retries") { Description = "HTCondor max_retries of each job.", DefaultValueFactory = _ => 2 };
         var dryRun = new Option<bool>("--dry-run") { Description = "Write the files only; do not submit." };
+        var env = new Option<string[]>("--env", "-e")
+        {
+            Description = "An environment variable every job gets: NAME (its value here) or NAME=VALUE; repeatable. The chain's ${NAME} variables and ENERGYREG_PLUGIN_PATH are passed without it (docs/grid.md, \"Environment\").",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("submit", "Split a chain's input into shards and submit one batch job per shard (HTCondor or Slurm).")
         {
-            chain, backend, jobs, filesPerJob, eventsPerJob, workdir, tool, transfer, cpus, memory, retries, dryRun,
+            chain, backend, jobs, filesPerJob, eventsPerJob, workdir, tool, transfer, cpus, memory, retries, dryRun, env,
         };
         command.SetAction(parse => Guard(parse.GetValue(verbose), console =>
         {
@@ -47,6 +52,7 @@ internal static class GridCommands
                 MemoryMb = parse.GetValue(memory),
                 MaxRetries = parse.GetValue(retries),
                 DryRun = parse.GetValue(dryRun),
+                Environment = parse.GetValue(env) ?? [],
             };
             Ledger ledger = new GridSubmitter(console).Submit(parse.GetValue(chain)!.ToString(), options);
             Console.WriteLine($"{ledger.Shards.Count} shard(s) of {ledger.TotalEntries:N0} entries ({ledger.Split}); "
@@ -61,11 +67,11 @@ internal static class GridCommands
         var workdir = new Argument<string>("workdir") { Description = "The work directory of 'energyreg submit'." };
         var json = new Option<bool>("--json") { Description = "One JSON document on stdout instead of the table." };
         var command = new Command("status", "Show each shard's state (done, running, failed with its exit code, …) of a grid run.") { workdir, json };
-        command.SetAction(parse => Guard(parse.GetValue(verbose), _ =>
+        command.SetAction(parse => Guard(parse.GetValue(verbose), console =>
         {
             string work = Path.GetFullPath(parse.GetValue(workdir)!);
             var ledger = Ledger.Load(work);
-            IReadOnlyList<ShardStatus> states = GridStatus.Inspect(ledger, work);
+            IReadOnlyList<ShardStatus> states = GridStatus.Inspect(ledger, work, console.Debug);
             foreach (ShardStatus s in states)
             {
                 ledger.Shards[s.Index].State = s.State;

@@ -46,16 +46,22 @@ internal static class Hdf5Commands
     {
         RootFiles.EnsureExists(path);
         using Hdf5File file = Translate(() => Hdf5File.Open(path));
-        output.WriteLine($"{path} (HDF5)");
+        output.WriteLine($"{path} (HDF5, superblock version {file.SuperblockVersion}{(file.UserBlock > 0 ? $", user block of {file.UserBlock} bytes" : "")})");
         var rows = new List<string[]> { (string[])["object", "type", "shape", "storage", "filters"] };
         var attributeLines = new List<string>();
         foreach (Hdf5Node node in Translate(() => file.Walk().ToList()))
         {
-            string name = new string(' ', 2 * node.Depth) + (node.Path == "/" ? "/" : node.Path[(node.Path.LastIndexOf('/') + 1)..] + (node.Dataset is null && node.Problem is null ? "/" : ""));
+            string name = new string(' ', 2 * node.Depth) + (node.Path == "/" ? "/" : node.Path[(node.Path.LastIndexOf('/') + 1)..] + (node.Dataset is null && node.Problem is null ? "/" : ""))
+                + (node.Link is { } link ? $" ({link})" : "");
             if (node.Dataset is { } d)
             {
                 string storage = d.Chunks is { } c ? $"chunked ({string.Join(", ", c)})" : d.Layout;
-                rows.Add([name, d.Type.Name, d.IsScalar ? "scalar" : string.Join(" × ", d.Dimensions), storage, d.Filters.Count == 0 ? "-" : string.Join("+", d.Filters)]);
+                string filters = d.Filters.Count == 0 ? "-" : string.Join("+", d.Filters);
+                if (d.UnsupportedFilter is { } unsupported)
+                {
+                    filters += $" (cannot be read: {unsupported})";
+                }
+                rows.Add([name, d.Type.Name, d.IsNull ? "null (no values)" : d.IsScalar ? "scalar" : string.Join(" × ", d.Dimensions), storage, filters]);
             }
             else
             {
@@ -88,15 +94,20 @@ internal static class Hdf5Commands
             return;
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"table layout (event group {Hdf5File.Normalize(eventGroup)}): {table.Entries} entries, {table.Columns.Count} columns, {table.Collections.Count} collections"));
+            $"{table.Layout}: {table.Entries} entries, {table.Columns.Count} columns, {table.Collections.Count} collections"));
         foreach (Hdf5Collection c in table.Collections)
         {
-            output.WriteLine($"  collection {c.Name}: n{c.Name} from {c.Offsets ?? c.Counts}");
+            output.WriteLine($"  collection {c.Name}: n{c.Name} from {c.Offsets ?? c.Counts ?? (c.Sequence is null ? "one object per entry" : c.Sequence + " (variable-length)")}");
         }
         var columns = new List<string[]> { (string[])["column", "type", "shape", "collection", "dataset"] };
         foreach (Hdf5Column c in table.Columns)
         {
-            columns.Add([c.Name, c.TypeName, c.Shape.Length == 0 ? "-" : string.Join("×", c.Shape), c.Collection ?? "-", c.Member is null ? c.Dataset : $"{c.Dataset} ({c.Member})"]);
+            string source = c.Member is null ? c.Dataset : $"{c.Dataset} ({c.Member}{(c.Element is { } j ? $"[{j}]" : "")})";
+            if (c.Member is null && c.Element is { } k)
+            {
+                source += c.Transposed ? $" (row {k})" : $" (column {k})";
+            }
+            columns.Add([c.Name, c.TypeName + (c.IsText ? " (text: dump only)" : ""), c.Shape.Length == 0 ? "-" : string.Join("×", c.Shape), c.Collection ?? "-", source]);
         }
         WriteTable(columns, output, rightAligned: []);
         foreach (string skipped in table.Skipped)
@@ -140,6 +151,14 @@ internal static class Hdf5Commands
         RootFiles.EnsureExists(path);
         using Hdf5File file = Translate(() => Hdf5File.Open(path));
         Hdf5Table table = Translate(() => Hdf5Table.Resolve(file, new Hdf5TableOptions { EventGroup = eventGroup ?? "events" }));
+        if (names is null)
+        {
+            // Nothing left out silently: one line on stderr per dataset or member not printed, with the reason.
+            foreach (string skipped in table.Skipped)
+            {
+                Console.Error.WriteLine($"dump: {path}: not printed: {skipped}");
+            }
+        }
         // Each output field is a column, or a collection's count (nElectron, as the ROOT dump prints counters).
         var fields = new List<(string Name, Hdf5Column? Column, string? CountOf)>();
         if (names is null)
@@ -156,9 +175,11 @@ internal static class Hdf5Commands
                     fields.Add((name, null, name[1..]));
                     continue;
                 }
+                string? why = table.Skipped.FirstOrDefault(s => s.Contains("/" + name + " (", StringComparison.Ordinal));
                 Hdf5Column column = table.Columns.FirstOrDefault(c => c.Name == name)
                     ?? throw new InputDataException(path, $"group {Hdf5File.Normalize(eventGroup ?? "events")}",
-                        $"no column '{name}'{NameSuggestions.DidYouMean(name, table.Columns.Select(c => c.Name).Concat(counts))}; columns: {string.Join(", ", table.Columns.Select(c => c.Name))}");
+                        why is not null ? $"'{name}' cannot be read: {why}"
+                        : $"no column '{name}'{NameSuggestions.DidYouMean(name, table.Columns.Select(c => c.Name).Concat(counts))}; columns: {string.Join(", ", table.Columns.Select(c => c.Name))}");
                 fields.Add((name, column, null));
             }
         }
@@ -182,16 +203,22 @@ internal static class Hdf5Commands
                     offsets[c.Name] = Translate(() => table.ReadOffsets(c, first, n));
                 }
                 var buffers = new Dictionary<Hdf5Column, byte[]>();
+                var texts = new Dictionary<Hdf5Column, string[]>();
                 foreach (IGrouping<string?, Hdf5Column> level in selected.GroupBy(c => c.Collection))
                 {
+                    (long textRow, int textRows) = level.Key is null ? (first, n) : (offsets[level.Key][0], checked((int)(offsets[level.Key][n] - offsets[level.Key][0])));
+                    foreach (Hdf5Column c in level.Where(c => c.IsText))
+                    {
+                        texts[c] = Translate(() => table.ReadText(c, textRow, textRows));
+                    }
                     (long row, int rows) = level.Key is null ? (first, n) : (offsets[level.Key][0], checked((int)(offsets[level.Key][n] - offsets[level.Key][0])));
-                    foreach (Hdf5Column c in level)
+                    foreach (Hdf5Column c in level.Where(c => !c.IsText))
                     {
                         buffers[c] = new byte[checked(rows * Math.Max(1, c.Shape.Aggregate(1, (a, d) => a * d)) * Size(c.ElementType))];
                     }
                     Translate(() =>
                     {
-                        table.ReadColumns([.. level], row, rows, c => buffers[c]);
+                        table.ReadColumns([.. level.Where(c => !c.IsText)], row, rows, c => buffers[c]);
                         return 0;
                     });
                 }
@@ -208,16 +235,27 @@ internal static class Hdf5Commands
                         }
                         Hdf5Column c = fields[k].Column!;
                         int rowSize = Math.Max(1, c.Shape.Aggregate(1, (a, d) => a * d));
+                        void Row(long row)
+                        {
+                            if (c.IsText)
+                            {
+                                WriteTexts(writer, c, texts[c], row * rowSize, 0);
+                            }
+                            else
+                            {
+                                WriteShaped(writer, c, buffers[c], row * rowSize, 0);
+                            }
+                        }
                         if (c.Collection is null)
                         {
-                            WriteShaped(writer, c, buffers[c], (long)e * rowSize, 0);
+                            Row(e);
                             continue;
                         }
                         long[] o = offsets[c.Collection];
                         writer.WriteStartArray();
                         for (long obj = o[e] - o[0]; obj < o[e + 1] - o[0]; obj++)
                         {
-                            WriteShaped(writer, c, buffers[c], obj * rowSize, 0);
+                            Row(obj);
                         }
                         writer.WriteEndArray();
                     }
@@ -232,7 +270,27 @@ internal static class Hdf5Commands
         return ExitCodes.Success;
     }
 
-    private static int Size(Type t) => t == typeof(bool) ? 1 : Marshal.SizeOf(t);
+    private static int Size(Type t) => t == typeof(bool) ? 1 : t == typeof(string) ? 0 : Marshal.SizeOf(t);
+
+    private static void WriteTexts(Utf8JsonWriter writer, Hdf5Column column, string[] values, long at, int dim)
+    {
+        if (dim == column.Shape.Length)
+        {
+            writer.WriteStringValue(values[at]);
+            return;
+        }
+        long stride = 1;
+        for (int d = dim + 1; d < column.Shape.Length; d++)
+        {
+            stride *= column.Shape[d];
+        }
+        writer.WriteStartArray();
+        for (int i = 0; i < column.Shape[dim]; i++)
+        {
+            WriteTexts(writer, column, values, at + (i * stride), dim + 1);
+        }
+        writer.WriteEndArray();
+    }
 
     private static void WriteShaped(Utf8JsonWriter writer, Hdf5Column column, byte[] values, long at, int dim)
     {

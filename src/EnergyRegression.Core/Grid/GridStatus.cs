@@ -33,18 +33,42 @@ public static partial class GridStatus
         _ => "unexpected exit code",
     };
 
-    /// <summary>The state of every shard, in order.</summary>
-    public static IReadOnlyList<ShardStatus> Inspect(Ledger ledger, string work)
+    /// <summary>The state of every shard, in order; <paramref name="debug"/> hears why the batch system could not be asked.</summary>
+    public static IReadOnlyList<ShardStatus> Inspect(Ledger ledger, string work, Action<string>? debug = null)
     {
+        IReadOnlyDictionary<int, (string State, string Detail)> slurm = ledger.Backend == "slurm" ? SlurmStates(ledger, debug ?? (_ => { })) : new Dictionary<int, (string, string)>();
         var result = new List<ShardStatus>();
         foreach (LedgerShard shard in ledger.Shards)
         {
-            result.Add(Inspect(ledger, work, shard));
+            result.Add(Inspect(ledger, work, shard, slurm));
         }
         return result;
     }
 
-    private static ShardStatus Inspect(Ledger ledger, string work, LedgerShard shard)
+    /// <summary>Per shard, what sacct says of the array task of its latest submission (<see cref="SlurmAccounting"/>).</summary>
+    private static Dictionary<int, (string State, string Detail)> SlurmStates(Ledger ledger, Action<string> debug)
+    {
+        var latest = new Dictionary<int, string>();
+        foreach (LedgerSubmission submission in ledger.Submissions.Where(s => !s.DryRun && s.JobId is not null))
+        {
+            foreach (int shard in submission.Shards)
+            {
+                latest[shard] = submission.JobId!.Split(';')[0];
+            }
+        }
+        var states = new Dictionary<int, (string, string)>();
+        IReadOnlyList<SlurmAccounting.TaskState>? tasks = SlurmAccounting.Query([.. latest.Values.Distinct()], debug);
+        foreach (SlurmAccounting.TaskState task in tasks ?? [])
+        {
+            if (latest.TryGetValue(task.Task, out string? job) && job == task.JobId && SlurmAccounting.Meaning(task) is { } meaning)
+            {
+                states[task.Task] = meaning;
+            }
+        }
+        return states;
+    }
+
+    private static ShardStatus Inspect(Ledger ledger, string work, LedgerShard shard, IReadOnlyDictionary<int, (string State, string Detail)> slurm)
     {
         var done = DoneMarker.TryRead(shard.Output);
         if (done is not null && File.Exists(shard.Output) && new FileInfo(shard.Output).Length == done.OutputBytes
@@ -64,6 +88,10 @@ public static partial class GridStatus
         if (logState is not null)
         {
             return new ShardStatus(shard.Index, logState, shard.Entries, null, logDetail);
+        }
+        if (slurm.TryGetValue(shard.Index, out (string State, string Detail) accounted))
+        {
+            return new ShardStatus(shard.Index, accounted.State, shard.Entries, null, accounted.Detail);
         }
         if (File.Exists(StartedFile(work, shard.Index)))
         {

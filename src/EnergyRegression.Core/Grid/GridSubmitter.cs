@@ -39,6 +39,9 @@ public sealed record SubmitOptions
 
     /// <summary>Only write the files.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary><c>--env NAME</c> or <c>NAME=VALUE</c>: variables the jobs get besides those the chain reads (<see cref="JobEnvironment"/>).</summary>
+    public IReadOnlyList<string> Environment { get; init; } = [];
 }
 
 /// <summary>
@@ -98,6 +101,7 @@ public sealed class GridSubmitter(IRunLog log)
             RequestCpus = cpus,
             RequestMemoryMb = options.MemoryMb ?? EstimateMemoryMb(definition, cpus),
             MaxRetries = options.MaxRetries,
+            Environment = JobEnvironment.Collect(file.Text, options.Environment),
             Shards = [.. shards.Select(s => new LedgerShard
             {
                 Index = s.Index,
@@ -122,7 +126,7 @@ public sealed class GridSubmitter(IRunLog log)
     {
         string work = Path.GetFullPath(workDirectory);
         var ledger = Ledger.Load(work);
-        IReadOnlyList<ShardStatus> states = GridStatus.Inspect(ledger, work);
+        IReadOnlyList<ShardStatus> states = GridStatus.Inspect(ledger, work, log.Debug);
         var again = states.Where(s => s.State is ShardState.Failed or ShardState.Unfinished or ShardState.NotSubmitted).Select(s => s.Index).ToList();
         foreach (ShardStatus s in states)
         {
@@ -315,7 +319,7 @@ public sealed class GridSubmitter(IRunLog log)
             # Retry failures, but not usage (2) or configuration (3) errors: those fail again the same way.
             max_retries = {ledger.MaxRetries}
             retry_until = ExitCode =?= 2 || ExitCode =?= 3
-            {transfer}batch_name = energyreg-{Path.GetFileName(work)}
+            {transfer}{(JobEnvironment.HtCondorLine(ledger.Environment) is { } environment ? environment + "\n" : "")}batch_name = energyreg-{Path.GetFileName(work)}
             queue shard from {queueFile}
 
             """));
@@ -335,6 +339,7 @@ public sealed class GridSubmitter(IRunLog log)
             #SBATCH --output={work}/logs/shard-%a.out
             #SBATCH --error={work}/logs/shard-%a.err
             #SBATCH --chdir={work}
+            {JobEnvironment.SlurmLine(ledger.Environment) ?? "#SBATCH --export=ALL"}
             exec {Path.Combine(work, WrapperName)} "{SlurmTask}"
 
             """));

@@ -55,6 +55,9 @@ public sealed class Ledger
     /// <summary>HTCondor's <c>max_retries</c>.</summary>
     public required int MaxRetries { get; set; }
 
+    /// <summary>Environment variables every job gets (taken when submitting; docs/grid.md, "Environment").</summary>
+    public SortedDictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The shards in order.</summary>
     public required List<LedgerShard> Shards { get; set; }
 

@@ -29,6 +29,7 @@ public sealed class ShardMerger(IRunLog log, IProgressDisplay progress)
     {
         string work = Path.GetFullPath(workDirectory);
         var ledger = Ledger.Load(work);
+        bool friend = IsFriend(ledger);
         var merged = new List<(LedgerShard Shard, DoneMarker Done)>();
         var missing = new List<int>();
         foreach (LedgerShard shard in ledger.Shards)
@@ -42,6 +43,10 @@ public sealed class ShardMerger(IRunLog log, IProgressDisplay progress)
             if (why is null && done!.ChainSha256 != ledger.ChainSha256)
             {
                 why = "it ran another version of the chain (SHA-256 differs from the ledger's)";
+            }
+            if (why is null && friend && done!.EventsWritten != shard.Entries)
+            {
+                why = $"a friend output must hold every entry of its range, it holds {done.EventsWritten} of {shard.Entries}";
             }
             if (why is not null)
             {
@@ -108,12 +113,15 @@ public sealed class ShardMerger(IRunLog log, IProgressDisplay progress)
     {
         var original = ChainFile.Load(ledger.Chain);
         var writerWith = (original.Root.Find("writer") as YamlMapping)?.Find("with") as YamlMapping;
-        if (writerWith?.Find("friend") is YamlScalar { Value: "true" })
-        {
-            throw new UsageException("merge of friend outputs (friend: true) is not supported: merge the main outputs, or give the friend's columns to the main writer.");
-        }
+        bool friend = writerWith?.Find("friend") is YamlScalar { Value: "true" };
         string[] keys = ledger.Writer == "root" ? RootKeys : Hdf5Keys;
         var writer = new StringBuilder($"path: {Json(output)}");
+        if (friend)
+        {
+            // Friend outputs (one entry per input entry, the calibrated columns only): the shards one after the other are
+            // the friend of the whole input, written again in friend mode, which checks the entries run 0, 1, 2, …
+            writer.Append(", friend: true");
+        }
         var reader = new StringBuilder($"files: [{string.Join(", ", inputs.Select(Json))}]");
         foreach (string key in keys)
         {
@@ -145,6 +153,10 @@ public sealed class ShardMerger(IRunLog log, IProgressDisplay progress)
     }
 
     private static string Json(string text) => JsonSerializer.Serialize(text);
+
+    /// <summary>True when the chain's writer writes a friend tree or file (<c>friend: true</c>).</summary>
+    private static bool IsFriend(Ledger ledger) =>
+        ((ChainFile.Load(ledger.Chain).Root.Find("writer") as YamlMapping)?.Find("with") as YamlMapping)?.Find("friend") is YamlScalar { Value: "true" };
 
     /// <summary>The shards' cut flows summed step by step (and cut by cut); the steps must agree by name.</summary>
     internal static JsonObject SumCutFlows(IEnumerable<string> paths)

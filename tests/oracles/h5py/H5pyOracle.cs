@@ -23,6 +23,16 @@ public static class H5pyOracle
     /// <summary>Runs Oracle/make_h5py_files.py into <paramref name="directory"/>.</summary>
     public static void MakeH5pyFiles(string directory) => Run(_python.Value, [Path.Combine(OracleDirectory, "make_h5py_files.py"), directory]);
 
+    /// <summary>The chunks of a dataset as HDF5 reports them (chunk_info.py): file offset, stored size, first row.</summary>
+    public static List<(long Offset, long Size, long FirstRow)> ChunkInfo(string file, string dataset)
+    {
+        using var json = JsonDocument.Parse(RunScript("chunk_info.py", file, dataset));
+        return [.. json.RootElement.EnumerateArray().Select(c => (c[0].GetInt64(), c[1].GetInt64(), c[2].GetInt64()))];
+    }
+
+    /// <summary>Runs another script of this directory (make_corpus.py: h5py, pandas, PyTables and the filter plugins).</summary>
+    public static string RunScript(string script, params string[] args) => Run(_python.Value, [Path.Combine(OracleDirectory, script), .. args]);
+
     /// <summary>h5dump's text output with the given options.</summary>
     public static string H5dump(params string[] args) => Run("h5dump", args);
 
