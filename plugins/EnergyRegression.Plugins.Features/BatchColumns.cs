@@ -8,25 +8,10 @@ namespace EnergyRegression.Plugins.Features;
 internal static class BatchColumns
 {
     /// <summary>The column, or a config error on <paramref name="key"/> that lists near names.</summary>
-    public static Column Require(EventBatch batch, string name, string key)
-    {
-        if (batch.HasColumn(name))
-        {
-            return batch.GetColumn(name);
-        }
-        throw new ConfigValueException(key,
-            $"column '{name}' is not in the batch{NameSuggestions.DidYouMean(name, batch.ColumnNames)}; it has {Preview(batch.ColumnNames)}");
-    }
+    public static Column Require(EventBatch batch, string name, string key) => batch.GetColumnNamedBy(key, name);
 
     /// <summary>Checks the collection exists, or a config error on <paramref name="key"/> that lists the collections.</summary>
-    public static void RequireCollection(EventBatch batch, string name, string key)
-    {
-        if (!batch.HasCollection(name))
-        {
-            throw new ConfigValueException(key,
-                $"collection '{name}' is not in the batch{NameSuggestions.DidYouMean(name, batch.CollectionNames)}; it has {Preview(batch.CollectionNames)}");
-        }
-    }
+    public static void RequireCollection(EventBatch batch, string name, string key) => batch.GetCollectionNamedBy(key, name);
 
     /// <summary>An object column of <paramref name="collection"/> with the row shape <paramref name="rank"/> dimensions long (0 for scalars).</summary>
     public static Column RequireObjectColumn(EventBatch batch, string name, string collection, int rank, string key)
@@ -78,8 +63,6 @@ internal static class BatchColumns
         batch.RemoveColumn(name);
     }
 
-    private static string Preview(IReadOnlyList<string> names) =>
-        names.Count == 0 ? "no columns" : names.Count <= 12 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(12))}, … ({names.Count} columns)";
 }
 
 /// <summary>The values of a column as floats: the column's own storage when it holds floats, else a pooled converted copy.</summary>

@@ -376,8 +376,5 @@ internal static class BatchLookups
 {
     /// <summary>The collection, or a config error on <c>collection</c> listing the ones that exist.</summary>
     public static ObjectCollection GetCollectionOrThrow(this EventBatch batch, string name, string key = "collection") =>
-        batch.HasCollection(name)
-            ? batch.GetCollection(name)
-            : throw new ConfigValueException(key, $"no collection '{name}' in the batch{NameSuggestions.DidYouMean(name, batch.CollectionNames)}; " +
-                $"collections: {(batch.CollectionNames.Count == 0 ? "(none)" : string.Join(", ", batch.CollectionNames))}");
+        batch.GetCollectionNamedBy(key, name);
 }

@@ -12,7 +12,7 @@ namespace EnergyRegression.Plugins.Simulation;
 /// batch size.
 /// </summary>
 [Plugin("simulate", Description = "Generates events with the built-in calorimeter simulator: Z->ee or a particle gun, MC or pseudo-data.")]
-public sealed class SimulateReader : IShardableReader
+public sealed class SimulateReader : IShardableReader, IColumnDeclaringReader
 {
     private readonly SimulateReaderConfig _config;
     private readonly EventSimulator _simulator;
@@ -80,6 +80,9 @@ public sealed class SimulateReader : IShardableReader
             yield return batch;
         }
     }
+
+    /// <summary>The columns of a batch of no events: what <c>energyreg validate</c> checks the stages against, without simulating.</summary>
+    public EventBatch DeclareColumns() => BatchBuilder.Build([], _simulator, _truth);
 
     private void Simulate(long start, int count, CancellationToken cancellation)
     {

@@ -23,7 +23,7 @@ internal static class Dotnet
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         // The test host's own MSBuild settings must not leak into a child build.
-        foreach (string name in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath", "ENERGYREG_PLUGIN_PATH" })
+        foreach (string name in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath", "ENERGYREG_PLUGIN_PATH", "ENERGYREG_PACKAGES" })
         {
             start.Environment.Remove(name);
         }
@@ -48,26 +48,43 @@ internal static class Dotnet
 }
 
 /// <summary>
-/// EnergyRegression.Abstractions packed once per test run (dotnet pack of the Release build) into a folder that serves
-/// as a local NuGet source, the way a plugin author outside the repository gets it.
+/// The plugin authors' packages — EnergyRegression.Abstractions, EnergyRegression.Testing and the template package
+/// EnergyRegression.Templates — as a plugin author outside the repository gets them: the folder a Release build (the setup's)
+/// leaves them in, artifacts/packages; for another configuration, packed once per test run into a temporary folder.
 /// </summary>
-internal static class AbstractionsPackage
+internal static class PluginPackages
 {
-    private static readonly Lazy<string> s_folder = new(Pack, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> s_folder = new(Find, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>The folder holding EnergyRegression.Abstractions.VERSION.nupkg.</summary>
+    public static readonly string[] Ids = ["EnergyRegression.Abstractions", "EnergyRegression.Testing", "EnergyRegression.Templates"];
+
+    /// <summary>The folder holding the three packages of the current version.</summary>
     public static string Folder => s_folder.Value;
 
-    public static string File => Path.Combine(Folder, $"EnergyRegression.Abstractions.{Dotnet.AbstractionsVersion}.nupkg");
+    /// <summary>The package file of <paramref name="id"/>.</summary>
+    public static string File(string id) => Path.Combine(Folder, $"{id}.{Dotnet.AbstractionsVersion}.nupkg");
 
-    private static string Pack()
+    /// <summary>The build's own folder, artifacts/packages.</summary>
+    public static string BuildFolder => Path.Combine(Tool.RepoRoot, "artifacts", "packages");
+
+    private static string Find()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "energyreg-e2e-packages-" + Guid.NewGuid().ToString("N")[..12]);
-        Tool.Result result = Dotnet.Run(Tool.RepoRoot, null, "pack", "src/EnergyRegression.Abstractions/EnergyRegression.Abstractions.csproj",
-            "-c", Tool.Configuration, "--no-build", "-o", folder, $"-p:NuspecOutputPath={Path.Combine(folder, "nuspec")}");
-        if (result.ExitCode != 0)
+        if (string.Equals(Tool.Configuration, "Release", StringComparison.Ordinal)) // a call, not a constant: the other branch stays reachable
         {
-            throw new InvalidOperationException("dotnet pack failed: " + result);
+            string[] missing = Ids.Where(id => !System.IO.File.Exists(Path.Combine(BuildFolder, $"{id}.{Dotnet.AbstractionsVersion}.nupkg"))).ToArray();
+            return missing.Length == 0 ? BuildFolder
+                : throw new InvalidOperationException($"{string.Join(", ", missing)} not in {BuildFolder}: a Release build (scripts/setup.sh) leaves them there");
+        }
+        string folder = Path.Combine(Path.GetTempPath(), "energyreg-e2e-packages-" + Guid.NewGuid().ToString("N")[..12]);
+        foreach (string project in new[] { "src/EnergyRegression.Abstractions/EnergyRegression.Abstractions.csproj",
+            "src/EnergyRegression.Testing/EnergyRegression.Testing.csproj", "templates/EnergyRegression.Templates.csproj" })
+        {
+            Tool.Result result = Dotnet.Run(Tool.RepoRoot, null, "pack", project, "-c", Tool.Configuration, "--no-build", "-o", folder,
+                $"-p:PackageSourceForTemplate={folder}", $"-p:NuspecOutputPath={Path.Combine(folder, "nuspec")}");
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException("dotnet pack failed: " + result);
+            }
         }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {

@@ -12,9 +12,9 @@ public sealed class PackageTests
     {
         string version = Dotnet.AbstractionsVersion;
         Assert.Matches(@"^\d+\.\d+\.\d+$", version);
-        Assert.True(File.Exists(AbstractionsPackage.File), AbstractionsPackage.File);
+        Assert.True(File.Exists(PluginPackages.File("EnergyRegression.Abstractions")), PluginPackages.File("EnergyRegression.Abstractions"));
 
-        using ZipArchive package = ZipFile.OpenRead(AbstractionsPackage.File);
+        using ZipArchive package = ZipFile.OpenRead(PluginPackages.File("EnergyRegression.Abstractions"));
         string[] entries = package.Entries.Select(e => e.FullName).ToArray();
         Assert.Contains("lib/net10.0/EnergyRegression.Abstractions.dll", entries);
         Assert.Contains("lib/net10.0/EnergyRegression.Abstractions.xml", entries);
@@ -55,5 +55,35 @@ public sealed class PackageTests
         Assert.Equal("#nullable enable", shipped[0]);
         Assert.Contains("EnergyRegression.Plugins.PluginAttribute.PluginAttribute(string! name) -> void", shipped);
         Assert.Contains("EnergyRegression.Configuration.PluginConfig", shipped);
+    }
+
+    [Fact]
+    public void Testing_and_the_template_package_sit_beside_abstractions_with_the_same_version()
+    {
+        string version = Dotnet.AbstractionsVersion;
+        using (ZipArchive testing = ZipFile.OpenRead(PluginPackages.File("EnergyRegression.Testing")))
+        {
+            string[] entries = testing.Entries.Select(e => e.FullName).ToArray();
+            Assert.Contains("lib/net10.0/EnergyRegression.Testing.dll", entries);
+            Assert.Contains("lib/net10.0/EnergyRegression.Testing.xml", entries);
+            Assert.Contains("README.md", entries);
+            XElement metadata = XDocument.Load(testing.GetEntry("EnergyRegression.Testing.nuspec")!.Open()).Root!.Elements().First();
+            Assert.Equal(version, metadata.Elements().Single(e => e.Name.LocalName == "version").Value);
+            // It brings the contracts with it: a plugin's test project needs them at run time.
+            XElement dependency = Assert.Single(metadata.Descendants(), e => e.Name.LocalName == "dependency");
+            Assert.Equal(("EnergyRegression.Abstractions", version), (dependency.Attribute("id")!.Value, dependency.Attribute("version")!.Value));
+        }
+        using ZipArchive templates = ZipFile.OpenRead(PluginPackages.File("EnergyRegression.Templates"));
+        XElement nuspec = XDocument.Load(templates.GetEntry("EnergyRegression.Templates.nuspec")!.Open()).Root!.Elements().First();
+        Assert.Equal("Template", nuspec.Descendants().Single(e => e.Name.LocalName == "packageType").Attribute("name")!.Value);
+        using var reader = new StreamReader(templates.GetEntry("content/energyreg-plugin/.template.config/template.json")!.Open());
+        string template = reader.ReadToEnd();
+        // The packed template's default package source is the folder the packages are in.
+        Assert.Contains($"\"parameters\": {{ \"value\": \"{PluginPackages.Folder}\" }}", template, StringComparison.Ordinal);
+        foreach (string kind in new[] { "reader", "selection", "feature", "regressor", "trainable-regressor", "writer" })
+        {
+            Assert.Contains($"content/energyreg-plugin/{kind}/chain.yaml", templates.Entries.Select(e => e.FullName));
+        }
+        Assert.DoesNotContain(templates.Entries, e => e.FullName.Contains("/bin/", StringComparison.Ordinal) || e.FullName.Contains("/obj/", StringComparison.Ordinal));
     }
 }

@@ -11,9 +11,8 @@ public sealed class PluginCompatibilityTests
 
     private static string PluginDll => Path.Combine(PluginDir, "IncompatiblePlugin.dll");
 
-    // The host's version: that of the Abstractions assembly shipped with the tool.
-    private static string HostVersion => System.Reflection.AssemblyName.GetAssemblyName(
-        Path.Combine(Path.GetDirectoryName(Tool.ToolDll)!, "EnergyRegression.Abstractions.dll")).Version!.ToString(3);
+    // The host's version: that of the Abstractions shipped with the tool, patch included (its assembly version is major.minor.0).
+    private static string HostVersion => Dotnet.AbstractionsVersion;
 
     private static string PluginVersion => System.Reflection.AssemblyName.GetAssemblyName(
         Path.Combine(Tool.RepoRoot, "tests", "TestPlugins", "FutureAbstractions", "bin", Tool.Configuration, "net10.0",
@@ -42,8 +41,11 @@ public sealed class PluginCompatibilityTests
         Tool.Result result = Tool.Run(work.Path, "run", chain);
 
         Assert.True(result.ExitCode == 5, result.ToString());
-        Assert.Contains($"energyreg: plugin error: plugin assembly {PluginDll}: was built against EnergyRegression.Abstractions {PluginVersion}, "
+        // At the chain's plugins: entry that brought the plugin in, then what to do about it.
+        Assert.Contains($"energyreg: plugin error: {chain}:1:11: plugin assembly {PluginDll}: was built against EnergyRegression.Abstractions {PluginVersion}, "
             + $"but this energyreg provides EnergyRegression.Abstractions {HostVersion}, which is not compatible", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"To fix it, rebuild the plugin against EnergyRegression.Abstractions {HostVersion}: set <EnergyRegressionAbstractionsVersion>{HostVersion}"
+            + "</EnergyRegressionAbstractionsVersion> in its Directory.Build.props", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(1, result.Stderr.Split('\n').Count(l => l.StartsWith("energyreg: plugin error:", StringComparison.Ordinal)));
     }

@@ -12,8 +12,7 @@ public sealed class NormalizePluginTests : IDisposable
 
     private static Column<float> Run(EventBatch batch, NormalizeConfig config, string output)
     {
-        config.Validate();
-        new NormalizePlugin(config).Compute(batch);
+        Stage.Run<NormalizePlugin>(batch, config);
         return batch.GetColumn<float>(output);
     }
 

@@ -6,11 +6,7 @@ namespace EnergyRegression.Plugins.Features.Tests;
 /// <summary>The <c>shower-shapes</c> stage against the shapes the simulator computes from its own crystals.</summary>
 public class ShowerShapesPluginTests
 {
-    private static void Run(EventBatch batch, ShowerShapesConfig config)
-    {
-        config.Validate();
-        new ShowerShapesPlugin(config).Compute(batch);
-    }
+    private static void Run(EventBatch batch, ShowerShapesConfig config) => Stage.Run<ShowerShapesPlugin>(batch, config);
 
     [Fact]
     public void Shapes_of_the_stored_windows_equal_the_simulators_own()

@@ -1,5 +1,7 @@
+using EnergyRegression.Configuration;
 using EnergyRegression.Data;
 using EnergyRegression.Plugins.Simulation;
+using EnergyRegression.Testing;
 
 namespace EnergyRegression.Plugins.Features.Tests;
 
@@ -9,9 +11,9 @@ internal static class SimulatedBatches
     /// <summary>All events of one simulate run in a single batch (the caller disposes it).</summary>
     public static EventBatch Read(SimulateReaderConfig config)
     {
-        config.Validate();
-        using var reader = new SimulateReader(config);
-        return reader.ReadBatches((int)config.Events, CancellationToken.None).Single();
+        var harness = new PluginHarness();
+        using var reader = harness.Create<SimulateReader>(config);
+        return harness.Read(reader, (int)config.Events).Single();
     }
 
     /// <summary>Z → ee with pile-up: two electrons and fakes per event, 32 × 32 windows.</summary>
@@ -22,4 +24,18 @@ internal static class SimulatedBatches
     {
         Process = "particle-gun", Events = events, Seed = 9, Particle = "e-", Energy = [20, 200], Phi = phi, Eta = eta,
     });
+}
+
+/// <summary>Runs the kernel stages as energyreg does, through EnergyRegression.Testing's harness.</summary>
+internal static class Stage
+{
+    /// <summary>
+    /// Builds <typeparamref name="TPlugin"/> by the host's rules (config validated) and runs it on a batch of no events,
+    /// which must work and add the same columns, then on <paramref name="batch"/> (changed in place, still the caller's).
+    /// </summary>
+    public static void Run<TPlugin>(EventBatch batch, PluginConfig config) where TPlugin : class, IStage
+    {
+        var harness = new PluginHarness();
+        harness.Run(harness.Create<TPlugin>(config), [batch]);
+    }
 }

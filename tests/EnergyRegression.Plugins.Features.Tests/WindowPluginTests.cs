@@ -6,11 +6,7 @@ namespace EnergyRegression.Plugins.Features.Tests;
 /// <summary>The <c>window</c> stage on simulated windows and on the same crystals given as sparse hits.</summary>
 public class WindowPluginTests
 {
-    private static void Run(EventBatch batch, WindowConfig config)
-    {
-        config.Validate();
-        new WindowPlugin(config).Compute(batch);
-    }
+    private static void Run(EventBatch batch, WindowConfig config) => Stage.Run<WindowPlugin>(batch, config);
 
     [Fact]
     public void A_28x28_crop_of_the_simulated_32x32_window_is_its_centre()

@@ -34,13 +34,13 @@ public sealed class KMatchAndConfigTests
     {
         // Two objects near one electron: 0.02 and 0.05 away; a third 0.2 away.
         using EventBatch batch = Event([(0.55, 1.0, 40), (0.52, 1.0, 41), (0.7, 1.0, 40)], [(0.5, 1.0, 42, 11)]);
-        SelectionMask mask = Batches.Run(new KMatchPlugin(new KMatchConfig()), batch);
+        IReadOnlyList<CutCount> cuts = Batches.Run(new KMatchPlugin(new KMatchConfig()), batch);
         Assert.Equal([0.52f], Batches.Floats(batch, "Electron_eta"));
         Assert.Equal([0], batch.GetColumn<int>("Electron_matchIdx").Values.ToArray());
         Assert.Equal([42f], Batches.Floats(batch, "Electron_matchEnergy"));
         Assert.Equal([new CutCount("Delta R < 0.1 to a GenElectron", "Electron", 1, 1, 3, 2),
             new CutCount("|E/E_true - 1| < 0.6", "Electron", 1, 1, 2, 2),
-            new CutCount("one object per GenElectron (closest)", "Electron", 1, 1, 2, 1)], mask.Cuts);
+            new CutCount("one object per GenElectron (closest)", "Electron", 1, 1, 2, 1)], cuts);
     }
 
     [Fact]

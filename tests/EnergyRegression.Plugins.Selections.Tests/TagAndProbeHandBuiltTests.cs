@@ -55,9 +55,9 @@ public sealed class TagAndProbeHandBuiltTests
         Ele sameSign = B with { Charge = +1 };
         using (EventBatch batch = Batches.Electrons([A, sameSign]))
         {
-            SelectionMask mask = Batches.Run(Plugin(), batch);
+            IReadOnlyList<CutCount> cuts = Batches.Run(Plugin(), batch);
             Assert.Equal(0, batch.EventCount);
-            CutCount charge = Assert.Single(mask.Cuts, c => c.Cut == "opposite charge");
+            CutCount charge = Assert.Single(cuts, c => c.Cut == "opposite charge");
             Assert.Equal(new CutCount("opposite charge", "Probe", 1, 0, 2, 0), charge);
         }
         using (EventBatch batch = Batches.Electrons([A, sameSign]))
@@ -96,18 +96,18 @@ public sealed class TagAndProbeHandBuiltTests
         }
         using (EventBatch batch = Batches.Electrons([A, C1, C2]))
         {
-            SelectionMask mask = Batches.Run(Plugin(c => c.Pairs = PairPolicy.ClosestToZ), batch);
+            IReadOnlyList<CutCount> cuts = Batches.Run(Plugin(c => c.Pairs = PairPolicy.ClosestToZ), batch);
             Assert.Equal([(float)A.Pt, (float)C1.Pt], Batches.Floats(batch, "Tag_pt"));
             Assert.Equal([(float)C1.Pt, (float)A.Pt], Batches.Floats(batch, "Probe_pt"));
-            Assert.Equal(new CutCount("pair closest to the Z mass", "Probe", 1, 1, 4, 2), mask.Cuts[^1]);
+            Assert.Equal(new CutCount("pair closest to the Z mass", "Probe", 1, 1, 4, 2), cuts[^1]);
         }
         using (EventBatch batch = Batches.Electrons([A, C1, C2], [A, C1]))
         {
-            SelectionMask mask = Batches.Run(Plugin(c => c.Pairs = PairPolicy.ExactlyOne), batch);
+            IReadOnlyList<CutCount> cuts = Batches.Run(Plugin(c => c.Pairs = PairPolicy.ExactlyOne), batch);
             // The first event has two pairs of electrons and goes; the second has one pair (two orderings) and stays.
             Assert.Equal([1L], batch.GetColumn<long>("event").Values.ToArray());
             Assert.Equal([2], Batches.Counts(batch, "Probe"));
-            Assert.Equal(new CutCount("exactly one pair", "Probe", 2, 1, 6, 2), mask.Cuts[^1]);
+            Assert.Equal(new CutCount("exactly one pair", "Probe", 2, 1, 6, 2), cuts[^1]);
         }
     }
 
@@ -133,9 +133,9 @@ public sealed class TagAndProbeHandBuiltTests
         });
         using (EventBatch batch = Batches.Electrons([A, probe]))
         {
-            SelectionMask mask = Batches.Run(Configured(), batch);
+            IReadOnlyList<CutCount> cuts = Batches.Run(Configured(), batch);
             Assert.Equal(0, batch.EventCount);
-            CutCount row = Assert.Single(mask.Cuts, c => c.Cut == cut);
+            CutCount row = Assert.Single(cuts, c => c.Cut == cut);
             Assert.Equal(("Electron", 2L, 1L), (row.Collection, row.ObjectsIn, row.ObjectsPassed));
         }
         // The same probe, passing that cut, makes a pair: the cut is what removed it.
@@ -157,11 +157,11 @@ public sealed class TagAndProbeHandBuiltTests
     {
         var tag = new Ele(pt, eta, 0, +1, id, trig);
         using EventBatch batch = Batches.Electrons([tag, B]);
-        SelectionMask mask = Batches.Run(Plugin(c => c.MassWindow = null), batch);
+        IReadOnlyList<CutCount> cuts = Batches.Run(Plugin(c => c.MassWindow = null), batch);
         // Only B can be the tag.
         Assert.Equal([(float)B.Pt], Batches.Floats(batch, "Tag_pt"));
         Assert.Equal([(float)pt], Batches.Floats(batch, "Probe_pt"));
-        CutCount row = Assert.Single(mask.Cuts, c => c.Cut == cut);
+        CutCount row = Assert.Single(cuts, c => c.Cut == cut);
         Assert.Equal((2L, 1L), (row.ObjectsIn, row.ObjectsPassed));
     }
 
@@ -179,9 +179,9 @@ public sealed class TagAndProbeHandBuiltTests
         }
         using (EventBatch batch = Batches.Electrons([A, low]))
         {
-            SelectionMask mask = Batches.Run(Plugin(c => c.MassWindow = [85, 100]), batch);
+            IReadOnlyList<CutCount> cuts = Batches.Run(Plugin(c => c.MassWindow = [85, 100]), batch);
             Assert.Equal(0, batch.EventCount);
-            Assert.Equal(new CutCount("85 < mass < 100", "Probe", 1, 0, 2, 0), mask.Cuts[^1]);
+            Assert.Equal(new CutCount("85 < mass < 100", "Probe", 1, 0, 2, 0), cuts[^1]);
         }
     }
 
@@ -189,16 +189,16 @@ public sealed class TagAndProbeHandBuiltTests
     public void Empty_events_and_empty_batches_give_empty_outputs_and_the_same_cut_rows()
     {
         using EventBatch some = Batches.Electrons([], [A, B], [A]);
-        SelectionMask first = Batches.Run(Plugin(c => c.DropEventsWithoutPairs = false), some);
+        IReadOnlyList<CutCount> first = Batches.Run(Plugin(c => c.DropEventsWithoutPairs = false), some);
         Assert.Equal([0, 2, 0], Batches.Counts(some, "Probe"));
 
         using EventBatch none = Batches.Electrons();
-        SelectionMask second = Batches.Run(Plugin(), none);
+        IReadOnlyList<CutCount> second = Batches.Run(Plugin(), none);
         Assert.Equal(0, none.EventCount);
         Assert.Equal(0, none.GetCollection("Probe").TotalCount);
         Assert.True(none.HasColumn("Probe_energyLabel"));
-        Assert.Equal(first.Cuts.Select(c => c.Cut), second.Cuts.Select(c => c.Cut));
-        Assert.All(second.Cuts, c => Assert.Equal((0L, 0L), (c.EventsIn, c.ObjectsIn)));
+        Assert.Equal(first.Select(c => c.Cut), second.Select(c => c.Cut));
+        Assert.All(second, c => Assert.Equal((0L, 0L), (c.EventsIn, c.ObjectsIn)));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using EnergyRegression.Data;
 using EnergyRegression.Physics;
+using EnergyRegression.Testing;
 
 namespace EnergyRegression.Plugins.Selections.Tests;
 
@@ -12,41 +13,26 @@ internal static class Batches
     /// <summary>Events of NanoAOD-style electrons: Electron_pt/eta/phi/charge/cutBased/trigMatch and an event number.</summary>
     public static EventBatch Electrons(params Ele[][] events)
     {
-        var batch = new EventBatch(events.Length);
-        Span<long> id = batch.AddEventColumn<long>("event").Values;
-        for (int e = 0; e < events.Length; e++)
-        {
-            id[e] = e;
-        }
-        batch.AddCollection("Electron", events.Select(e => e.Length).ToArray());
         Ele[] all = events.SelectMany(e => e).ToArray();
-        Fill(batch, "Electron_pt", all.Select(x => (float)x.Pt));
-        Fill(batch, "Electron_eta", all.Select(x => (float)x.Eta));
-        Fill(batch, "Electron_phi", all.Select(x => (float)x.Phi));
-        Fill(batch, "Electron_charge", all.Select(x => x.Charge));
-        Fill(batch, "Electron_cutBased", all.Select(x => x.Id));
-        Fill(batch, "Electron_trigMatch", all.Select(x => x.Trig));
-        return batch;
+        return new EventBatchBuilder(events.Length)
+            .EventColumn("event", Enumerable.Range(0, events.Length).Select(e => (long)e).ToArray())
+            .Collection("Electron", events.Select(e => e.Length).ToArray())
+            .ObjectColumn("Electron", "Electron_pt", all.Select(x => (float)x.Pt).ToArray())
+            .ObjectColumn("Electron", "Electron_eta", all.Select(x => (float)x.Eta).ToArray())
+            .ObjectColumn("Electron", "Electron_phi", all.Select(x => (float)x.Phi).ToArray())
+            .ObjectColumn("Electron", "Electron_charge", all.Select(x => x.Charge).ToArray())
+            .ObjectColumn("Electron", "Electron_cutBased", all.Select(x => x.Id).ToArray())
+            .ObjectColumn("Electron", "Electron_trigMatch", all.Select(x => x.Trig).ToArray())
+            .Build();
     }
 
-    private static void Fill<T>(EventBatch batch, string name, IEnumerable<T> values) where T : unmanaged
-    {
-        Span<T> target = batch.AddObjectColumn<T>("Electron", name).Values;
-        int i = 0;
-        foreach (T v in values)
-        {
-            target[i++] = v;
-        }
-    }
-
-    /// <summary>Runs a selection on a batch as the event loop does: fill the mask, then apply it.</summary>
-    public static SelectionMask Run(ISelection selection, EventBatch batch)
-    {
-        var mask = new SelectionMask(batch);
-        selection.Select(batch, mask);
-        mask.ApplyTo(batch);
-        return mask;
-    }
+    /// <summary>
+    /// Runs a selection on a batch as energyreg does, through EnergyRegression.Testing's harness: first on a batch of no
+    /// events (which must work and add the same columns), then on <paramref name="batch"/>, its mask applied in place.
+    /// Returns the selection's cut counts. The batch stays the caller's.
+    /// </summary>
+    public static IReadOnlyList<CutCount> Run(ISelection selection, EventBatch batch) =>
+        new PluginHarness().Run(selection, [batch]).Cuts;
 
     public static float[] Floats(EventBatch batch, string column) => batch.GetColumn<float>(column).Values.ToArray();
 

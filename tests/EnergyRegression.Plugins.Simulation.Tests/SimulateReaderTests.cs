@@ -1,6 +1,7 @@
 using EnergyRegression.Data;
 using EnergyRegression.Plugins;
 using EnergyRegression.Plugins.Simulation;
+using EnergyRegression.Testing;
 
 namespace EnergyRegression.Plugins.Simulation.Tests;
 
@@ -9,51 +10,22 @@ public class SimulateReaderTests
 {
     private static SimulateReaderConfig Zee(long events = 300) => new() { Process = "zee", Events = events, Seed = 11, Pileup = 10, Window = 12 };
 
-    /// <summary>Every column of every batch, flattened to doubles, per column name, concatenated over batches.</summary>
-    private static Dictionary<string, List<double>> ReadAll(SimulateReaderConfig config, int batchSize)
+    /// <summary>
+    /// Every batch read through EnergyRegression.Testing's harness (built by the host's rules, batches checked to be
+    /// numbered consecutively and as many as announced), as one dataset: values per column, counts per collection.
+    /// </summary>
+    private static Dataset ReadAll(SimulateReaderConfig config, int batchSize)
     {
-        using var reader = new SimulateReader(config);
-        var columns = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-        long expectedFirst = 0;
-        foreach (EventBatch batch in reader.ReadBatches(batchSize, CancellationToken.None))
-        {
-            using (batch)
-            {
-                Assert.Equal(expectedFirst, batch.FirstEntry);
-                expectedFirst += batch.EventCount;
-                foreach (string collection in batch.CollectionNames)
-                {
-                    ObjectCollection objects = batch.GetCollection(collection);
-                    Append(columns, objects.CountName, [.. Enumerable.Range(0, batch.EventCount).Select(e => (double)objects.CountOf(e))]);
-                }
-                foreach (Column column in batch.Columns)
-                {
-                    var values = new double[column.Rows * column.RowSize];
-                    column.CopyTo(values);
-                    Append(columns, column.Name, values);
-                }
-            }
-        }
-        Assert.Equal(config.Events, expectedFirst);
-        return columns;
+        var data = Dataset.Of(Read(config, batchSize));
+        Assert.Equal(config.Events, data.Events);
+        return data;
     }
 
-    private static void Append(Dictionary<string, List<double>> columns, string name, double[] values)
+    private static IReadOnlyList<EventBatch> Read(SimulateReaderConfig config, int batchSize)
     {
-        if (!columns.TryGetValue(name, out List<double>? list))
-        {
-            columns[name] = list = [];
-        }
-        list.AddRange(values);
-    }
-
-    private static void AssertSameColumns(Dictionary<string, List<double>> expected, Dictionary<string, List<double>> actual)
-    {
-        Assert.Equal(expected.Keys, actual.Keys);
-        foreach ((string name, List<double> values) in expected)
-        {
-            Assert.True(values.SequenceEqual(actual[name]), $"column {name} differs");
-        }
+        var harness = new PluginHarness();
+        using var reader = harness.Create<SimulateReader>(config);
+        return harness.Read(reader, batchSize);
     }
 
     [Fact]
@@ -61,72 +33,78 @@ public class SimulateReaderTests
     {
         SimulateReaderConfig one = Zee();
         one.Threads = 1;
-        Dictionary<string, List<double>> reference = ReadAll(one, 1000);
+        Dataset reference = ReadAll(one, 1000);
         foreach ((int threads, int batch) in new[] { (2, 7), (3, 64), (4, 299) })
         {
             SimulateReaderConfig config = Zee();
             config.Threads = threads;
-            AssertSameColumns(reference, ReadAll(config, batch));
+            ReadAll(config, batch).AssertSameAs(reference);
         }
     }
 
     [Fact]
     public void A_sample_made_in_pieces_equals_the_sample_made_at_once()
     {
-        Dictionary<string, List<double>> whole = ReadAll(Zee(300), 100);
+        Dataset whole = ReadAll(Zee(300), 100);
         SimulateReaderConfig first = Zee(120);
         SimulateReaderConfig second = Zee(180);
         second.FirstEvent = 120;
-        Dictionary<string, List<double>> a = ReadAll(first, 50);
-        Dictionary<string, List<double>> b = ReadAll(second, 50);
-        foreach ((string name, List<double> values) in whole)
-        {
-            Assert.True(values.SequenceEqual(a[name].Concat(b[name])), $"column {name} differs");
-        }
-        Assert.Equal(121, b["event"][0]); // event numbers continue across pieces
+        var pieces = Dataset.Of([.. Read(first, 50), .. Read(second, 50)]);
+        pieces.AssertSameAs(whole);
+        Assert.Equal(121, pieces.Values["event"][120]); // event numbers continue across pieces
+    }
+
+    [Fact]
+    public void Shards_of_a_sample_are_the_sample_read_whole()
+    {
+        // As 'energyreg run --shard K/4' restricts the reader: the shards' events, entry numbers and values equal the whole.
+        Dataset whole = new PluginHarness().CheckShards(() => new SimulateReader(Zee(300)), shards: 4, batchSize: 64);
+        Assert.Equal(300, whole.Events);
+        Assert.Equal(Enumerable.Range(1, 300).Select(e => (double)e), whole.Values["event"]);
     }
 
     [Fact]
     public void Another_seed_gives_other_events_on_the_same_detector()
     {
-        Dictionary<string, List<double>> a = ReadAll(Zee(), 300);
+        Dataset a = ReadAll(Zee(), 300);
         SimulateReaderConfig other = Zee();
         other.Seed = 12;
-        Dictionary<string, List<double>> b = ReadAll(other, 300);
-        Assert.False(a["Electron_pt"].SequenceEqual(b["Electron_pt"]));
+        Dataset b = ReadAll(other, 300);
+        Assert.False(a.Values["Electron_pt"].SequenceEqual(b.Values["Electron_pt"]));
     }
 
     [Fact]
     public void Mc_has_truth_and_matches_data_has_none()
     {
-        Dictionary<string, List<double>> mc = ReadAll(Zee(), 100);
-        Assert.All(mc["nGenElectron"], n => Assert.Equal(2, n));
-        Assert.All(mc["GenElectron_pdgId"].Chunk(2), pair => Assert.Equal([11, -11], pair));
-        Assert.All(mc["run"], r => Assert.Equal(1, r));
+        Dataset mc = ReadAll(Zee(), 100);
+        Assert.All(mc.Counts["GenElectron"], n => Assert.Equal(2, n));
+        Assert.All(mc.Values["GenElectron_pdgId"].Chunk(2), pair => Assert.Equal([11, -11], pair));
+        Assert.All(mc.Values["run"], r => Assert.Equal(1, r));
         int k = 0;
-        foreach (double n in mc["nElectron"])
+        foreach (double n in mc.Counts["Electron"])
         {
             for (int i = 0; i < n; i++, k++)
             {
-                double index = mc["Electron_genElectronIdx"][k];
-                double genEnergy = mc["Electron_genEnergy"][k];
+                double index = mc.Values["Electron_genElectronIdx"][k];
+                double genEnergy = mc.Values["Electron_genEnergy"][k];
                 Assert.InRange(index, -1, 1);
                 Assert.True(index < 0 ? genEnergy == -1 : genEnergy > 0);
             }
         }
-        Assert.Contains(mc["Electron_genElectronIdx"], i => i < 0); // fakes exist
-        Assert.Equal(300, mc["GenZ_mass"].Count);
+        Assert.Contains(mc.Values["Electron_genElectronIdx"], i => i < 0); // fakes exist
+        Assert.Equal(300, mc.Values["GenZ_mass"].Count);
 
         SimulateReaderConfig dataConfig = Zee();
         dataConfig.Mode = "data";
-        Dictionary<string, List<double>> data = ReadAll(dataConfig, 100);
-        Assert.DoesNotContain(data.Keys, k => k.StartsWith("Gen", StringComparison.Ordinal) || k.StartsWith("nGen", StringComparison.Ordinal));
-        Assert.DoesNotContain("Electron_genElectronIdx", data.Keys);
-        Assert.DoesNotContain("Electron_genEnergy", data.Keys);
-        Assert.All(data["run"], r => Assert.Equal(2, r));
+        Dataset data = ReadAll(dataConfig, 100);
+        Assert.DoesNotContain(data.CollectionOrder, k => k.StartsWith("Gen", StringComparison.Ordinal));
+        Assert.DoesNotContain(data.ColumnOrder, k => k.StartsWith("Gen", StringComparison.Ordinal));
+        Assert.DoesNotContain("Electron_genElectronIdx", data.ColumnOrder);
+        Assert.DoesNotContain("Electron_genEnergy", data.ColumnOrder);
+        Assert.All(data.Values["run"], r => Assert.Equal(2, r));
         // Same events, other calibration: the same objects are generated, their energies differ.
-        Assert.Equal(mc["GenZ_mass"].Count, data["event"].Count);
-        Assert.NotEqual(mc["Electron_energy"].Take(20), data["Electron_energy"].Take(20));
+        Assert.Equal(mc.Values["GenZ_mass"].Count, data.Values["event"].Count);
+        Assert.NotEqual(mc.Values["Electron_energy"].Take(20), data.Values["Electron_energy"].Take(20));
     }
 
     [Fact]
@@ -164,12 +142,12 @@ public class SimulateReaderTests
     public void The_seeds_sample_is_one_line_of_config()
     {
         var config = new SimulateReaderConfig { Process = "particle-gun", Particle = "e+", Energy = [20, 100], Eta = [0, 0], Phi = [Math.PI / 2, Math.PI / 2], Events = 200, Seed = 1 };
-        Dictionary<string, List<double>> columns = ReadAll(config, 100);
-        Assert.All(columns["GenElectron_pdgId"], id => Assert.Equal(-11, id));
-        Assert.All(columns["GenElectron_energy"], e => Assert.InRange(e, 20, 100));
-        Assert.All(columns["GenElectron_phi"], phi => Assert.Equal(Math.PI / 2, phi, 5));
-        Assert.All(columns["Electron_charge"], q => Assert.Equal(1, q));
-        Assert.InRange(columns["nElectron"].Sum(), 190, 200);
+        Dataset columns = ReadAll(config, 100);
+        Assert.All(columns.Values["GenElectron_pdgId"], id => Assert.Equal(-11, id));
+        Assert.All(columns.Values["GenElectron_energy"], e => Assert.InRange(e, 20, 100));
+        Assert.All(columns.Values["GenElectron_phi"], phi => Assert.Equal(Math.PI / 2, phi, 5));
+        Assert.All(columns.Values["Electron_charge"], q => Assert.Equal(1, q));
+        Assert.InRange(columns.Counts["Electron"].Sum(), 190, 200);
     }
 
     [Theory]

@@ -41,8 +41,9 @@ public sealed class EnergyScaleFeature(EnergyScaleConfig config) : IFeature
 
     public void Compute(EventBatch batch)
     {
-        Column energy = batch.GetColumn(config.Input);
-        Column eta = batch.GetColumn(config.Eta);
+        // Looked up by the config key that named them: a misspelled column is reported at that key (exit code 3).
+        Column energy = batch.GetColumnNamedBy("input", config.Input);
+        Column eta = batch.GetColumnNamedBy("eta", config.Eta);
         if (energy.Level != ColumnLevel.Object || eta.Collection != energy.Collection)
         {
             throw new ConfigValueException("eta", $"'{config.Eta}' and '{config.Input}' must be columns of the same collection");

@@ -49,7 +49,10 @@ public sealed class EventBatch : IDisposable
     /// <summary>True when a collection of that name exists.</summary>
     public bool HasCollection(string name) => _collections.ContainsKey(name);
 
-    /// <summary>The column of that name; the error lists the columns that exist.</summary>
+    /// <summary>
+    /// The column of that name; the error (a <see cref="KeyNotFoundException"/>) suggests the closest name and lists the
+    /// columns that exist. For a column the user chose in the plugin's config, use <see cref="GetColumnNamedBy(string, string)"/>.
+    /// </summary>
     public Column GetColumn(string name)
     {
         if (_columns.TryGetValue(name, out Column? column))
@@ -57,8 +60,59 @@ public sealed class EventBatch : IDisposable
             return column;
         }
         throw new KeyNotFoundException(
-            $"No column '{name}' in the batch. Columns: {(_columnOrder.Count == 0 ? "(none)" : string.Join(", ", _columnOrder))}.");
+            $"No column '{name}' in the batch{Plugins.NameSuggestions.DidYouMean(name, _columnOrder)}. Columns: {Listing(_columnOrder)}.");
     }
+
+    /// <summary>
+    /// The column named by the config key <paramref name="key"/> (as written in YAML, e.g. <c>input_energy</c>) of the
+    /// plugin asking. A missing column is a <see cref="Plugins.ConfigValueException"/> on that key: energyreg reports it
+    /// as a configuration error at the key's line and column in the chain file, with the closest existing name (exit code
+    /// 3), and <c>energyreg validate</c> finds it before a run.
+    /// </summary>
+    public Column GetColumnNamedBy(string key, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (_columns.TryGetValue(name, out Column? column))
+        {
+            return column;
+        }
+        throw new Plugins.ConfigValueException(key,
+            $"no column '{name}' in the batch{Plugins.NameSuggestions.DidYouMean(name, _columnOrder)}; it has {Listing(_columnOrder)}");
+    }
+
+    /// <summary>
+    /// As <see cref="GetColumnNamedBy(string, string)"/>, for a column of element type <typeparamref name="T"/>: a column of another type
+    /// is a <see cref="Plugins.ConfigValueException"/> on <paramref name="key"/> too.
+    /// </summary>
+    public Column<T> GetColumnNamedBy<T>(string key, string name) where T : unmanaged
+    {
+        Column column = GetColumnNamedBy(key, name);
+        return column as Column<T> ?? throw new Plugins.ConfigValueException(key,
+            $"column '{name}' holds {ScalarConvert.NameOf(column.ElementType)}; this plugin needs {ScalarConvert.NameOf(typeof(T))}");
+    }
+
+    /// <summary>
+    /// The collection named by the config key <paramref name="key"/>: a missing collection is a
+    /// <see cref="Plugins.ConfigValueException"/> on that key, reported as for <see cref="GetColumnNamedBy(string, string)"/>.
+    /// </summary>
+    public ObjectCollection GetCollectionNamedBy(string key, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (_collections.TryGetValue(name, out ObjectCollection? collection))
+        {
+            return collection;
+        }
+        throw new Plugins.ConfigValueException(key,
+            $"no collection '{name}' in the batch{Plugins.NameSuggestions.DidYouMean(name, _collectionOrder)}; it has {Listing(_collectionOrder)}");
+    }
+
+    // Names for an error message: all of a short list, the first twelve of a long one.
+    private static string Listing(List<string> names) => names.Count switch
+    {
+        0 => "(none)",
+        <= 12 => string.Join(", ", names),
+        _ => $"{string.Join(", ", names.Take(12))}, … ({names.Count} in all)",
+    };
 
     /// <summary>The column of that name and element type.</summary>
     public Column<T> GetColumn<T>(string name) where T : unmanaged
@@ -76,7 +130,7 @@ public sealed class EventBatch : IDisposable
             return collection;
         }
         throw new KeyNotFoundException(
-            $"No collection '{name}' in the batch. Collections: {(_collectionOrder.Count == 0 ? "(none)" : string.Join(", ", _collectionOrder))}.");
+            $"No collection '{name}' in the batch{Plugins.NameSuggestions.DidYouMean(name, _collectionOrder)}. Collections: {Listing(_collectionOrder)}.");
     }
 
     /// <summary>Adds a jagged collection with the given number of objects in every event.</summary>

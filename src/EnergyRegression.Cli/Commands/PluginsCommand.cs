@@ -3,6 +3,7 @@ using System.CommandLine;
 using EnergyRegression.Cli.Output;
 using EnergyRegression.Core.Configuration;
 using EnergyRegression.Core.Plugins;
+using EnergyRegression.Core.Running;
 using Spectre.Console;
 
 namespace EnergyRegression.Cli.Commands;
@@ -44,8 +45,20 @@ internal static class PluginsCommand
         return command;
     }
 
+    /// <summary>What this host offers plugin authors: the contract version it provides and where its packages are.</summary>
+    private static void HostLine()
+    {
+        Console.WriteLine($"{ChainRunner.ToolVersion} provides {PluginCompatibility.AbstractionsName} {PluginCompatibility.HostPackageVersion}: "
+            + $"plugins built against {PluginCompatibility.CompatibleRange(PluginCompatibility.HostVersion)} load (docs/plugins.md, \"Compatibility\")");
+        if (PluginLoader.PackageFolder is { } packages)
+        {
+            Console.WriteLine($"plugin author packages (Abstractions, Testing, the energyreg-plugin template): {packages}");
+        }
+    }
+
     private static void Overview(PluginCatalog catalog)
     {
+        HostLine();
         var table = new Table().Border(TableBorder.Simple)
             .AddColumns("kind", "name", "assembly", "version", "keys", "description");
         foreach (PluginDescriptor plugin in catalog.All)
@@ -67,10 +80,16 @@ internal static class PluginsCommand
             Console.Error.WriteLine($"energyreg: no plugin named '{name}'{NameSuggestions.DidYouMean(name, catalog.All.Select(p => p.Name))}");
             return ExitCodes.Usage;
         }
+        HostLine();
         foreach (PluginDescriptor plugin in matches)
         {
             Console.WriteLine($"{Naming.ToSnakeCase(plugin.Kind.ToString())} '{plugin.Name}': {plugin.Description}");
             Console.WriteLine($"  assembly {plugin.AssemblyName} {plugin.Version} ({plugin.AssemblyPath})");
+            if (PluginCompatibility.ReferencedVersion(plugin.AssemblyPath) is { } builtAgainst)
+            {
+                // Major.minor only: the assembly version of the contracts is pinned to major.minor.0, patches do not show.
+                Console.WriteLine($"  built against {PluginCompatibility.AbstractionsName} {builtAgainst.Major}.{builtAgainst.Minor}");
+            }
             var table = new Table().Border(TableBorder.Simple).AddColumns("key", "type", "default", "description");
             // Nested sections (gbdt's search.ranges, torch's network/training, ...) as dotted keys, as in docs/reference.md.
             foreach (FlatKey key in plugin.ConfigType is null ? [] : ConfigReference.Keys(plugin.ConfigType))

@@ -35,6 +35,24 @@ public sealed class ChainFile
     /// <summary>The binder for the plugins' <c>with:</c> sections (same file, same variables).</summary>
     public ConfigBinder Binder { get; }
 
+    /// <summary>
+    /// The chain's <c>plugins:</c> entries (after <c>${…}</c> expansion), each with its place in the file, so a location
+    /// that does not exist, or a plugin it brings twice, is reported at its line.
+    /// </summary>
+    public IReadOnlyList<Plugins.PluginLocation> PluginLocations
+    {
+        get
+        {
+            YamlNode? node = Root.Find("plugins");
+            IReadOnlyList<YamlNode> items = node is YamlSequence sequence ? sequence.Items : node is null ? [] : [node];
+            return Definition.Plugins.Select((location, i) =>
+            {
+                YamlPosition at = i < items.Count ? items[i].Position : node?.Position ?? Root.Position;
+                return new Plugins.PluginLocation(location, $"plugins[{i}]", $"{Path}:{at.Line}:{at.Column}");
+            }).ToList();
+        }
+    }
+
     /// <summary>Reads and binds a chain file; every problem is a <see cref="ConfigurationException"/>.</summary>
     public static ChainFile Load(string path)
     {

@@ -66,15 +66,27 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
         return target;
     }
 
-    /// <summary>An error about <paramref name="keyPath"/> (dotted for nested keys) of <paramref name="mapping"/>, placed at the key's value.</summary>
+    /// <summary>
+    /// An error about <paramref name="keyPath"/> of <paramref name="mapping"/>, placed at the key's value: dotted for nested
+    /// keys (<c>search.ranges</c>), with <c>[i]</c> for an item of a list (<c>columns[2]</c>).
+    /// </summary>
     public ConfigurationException AtKey(YamlMapping? mapping, YamlPosition fallback, string keyPath, string message, Exception? inner = null)
     {
         YamlNode? node = mapping;
         foreach (string part in keyPath.Split('.'))
         {
-            node = (node as YamlMapping)?.Find(part);
+            Match indexed = IndexedKeyPattern().Match(part);
+            node = (node as YamlMapping)?.Find(indexed.Success ? indexed.Groups["key"].Value : part);
+            foreach (Capture index in indexed.Groups["index"].Captures)
+            {
+                int i = int.Parse(index.Value, CultureInfo.InvariantCulture);
+                node = node is YamlSequence sequence ? (i < sequence.Items.Count ? sequence.Items[i] : null) : i == 0 ? node : null;
+            }
         }
-        YamlPosition position = node?.Position ?? mapping?.FindKey(keyPath.Split('.')[0])?.Position ?? mapping?.Position ?? fallback;
+        string firstPart = keyPath.Split('.')[0];
+        Match first = IndexedKeyPattern().Match(firstPart);
+        string firstKey = first.Success ? first.Groups["key"].Value : firstPart;
+        YamlPosition position = node?.Position ?? mapping?.FindKey(firstKey)?.Position ?? mapping?.Position ?? fallback;
         return new ConfigurationException(File, position.Line, position.Column, $"'{keyPath}': {message}", inner);
     }
 
@@ -231,6 +243,10 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
 
     [GeneratedRegex(@"\$?\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex VariablePattern();
+
+    // A key path part: a key and any number of list indices, e.g. columns[2].
+    [GeneratedRegex(@"^(?<key>[^\[]*)(\[(?<index>\d+)\])*$")]
+    private static partial Regex IndexedKeyPattern();
 
     private static bool IsScalarType(Type type) =>
         type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(decimal);

@@ -147,7 +147,7 @@ public sealed class ShardMerger(IRunLog log, IProgressDisplay progress)
 
             """;
         var file = ChainFile.Parse(yaml, Path.Combine(Path.GetDirectoryName(ledger.Chain)!, "(merge chain)"));
-        PluginCatalog catalog = new PluginLoader().LoadCatalog(original.Definition.Plugins);
+        PluginCatalog catalog = new PluginLoader().LoadCatalogFrom(original.PluginLocations);
         RunSummary run = await new ChainRunner(log, progress).RunAsync(file, catalog, new RunOverrides { Threads = 1 }, cancellation);
         return run.Loop.EventsWritten;
     }

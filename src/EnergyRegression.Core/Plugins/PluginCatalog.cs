@@ -1,19 +1,22 @@
 using System.Reflection;
-using EnergyRegression.Configuration;
 using EnergyRegression.Core.Configuration;
 using EnergyRegression.Plugins;
-using EnergyRegression.Running;
 
 namespace EnergyRegression.Core.Plugins;
 
 /// <summary>
 /// The plugins available to a chain: every plugin class of every assembly the host loaded, keyed by kind
-/// and name. A name may appear once per kind (a reader and a writer may both be called <c>json</c>).
+/// and name. A name may appear once per kind, and once among the stage kinds: a chain's <c>stages:</c> choose a
+/// selection, feature or regressor by name alone, so those kinds share their names (a reader and a writer may
+/// both be called <c>json</c>: they have slots of their own).
 /// </summary>
 public sealed class PluginCatalog
 {
     private readonly Dictionary<(PluginKind, string), PluginDescriptor> _plugins = [];
     private readonly List<string> _problems = [];
+
+    // The kinds a chain's stages: list chooses among by name.
+    private static readonly PluginKind[] StageKinds = [PluginKind.Selection, PluginKind.Feature, PluginKind.Regressor];
 
     /// <summary>All plugins, ordered by kind then name.</summary>
     public IEnumerable<PluginDescriptor> All => _plugins.Values.OrderBy(p => p.Kind).ThenBy(p => p.Name, StringComparer.Ordinal);
@@ -54,7 +57,17 @@ public sealed class PluginCatalog
             throw new PluginException($"{Naming.ToSnakeCase(descriptor.Kind.ToString())} '{descriptor.Name}'",
                 $"defined twice: in {existing.AssemblyPath} and in {descriptor.AssemblyPath}");
         }
+        if (StageKinds.Contains(descriptor.Kind)
+            && StageKinds.Select(k => Find(k, descriptor.Name)).FirstOrDefault(p => p is not null) is { } other)
+        {
+            throw new PluginException($"name '{descriptor.Name}'",
+                $"is used by {Describe(other)} and by {Describe(descriptor)}; a chain's stages choose their plugin by name alone, "
+                + "so a selection, a feature and a regressor may not share a name: rename one of them (its [Plugin(\"...\")])");
+        }
         _plugins.Add((descriptor.Kind, descriptor.Name), descriptor);
+
+        static string Describe(PluginDescriptor p) =>
+            $"a {Naming.ToSnakeCase(p.Kind.ToString())} ({p.Type.FullName} in {p.AssemblyPath})";
     }
 
     /// <summary>Adds <paramref name="type"/> (must carry <see cref="PluginAttribute"/>).</summary>
@@ -77,46 +90,10 @@ public sealed class PluginCatalog
     private static PluginDescriptor Describe(Type type, PluginAttribute attribute, string assemblyPath, bool instanceGiven = false)
     {
         string what = $"'{attribute.Name}' ({type.FullName} in {assemblyPath})";
-        var kinds = new List<PluginKind>();
-        if (typeof(IEventReader).IsAssignableFrom(type)) { kinds.Add(PluginKind.Reader); }
-        if (typeof(ISelection).IsAssignableFrom(type)) { kinds.Add(PluginKind.Selection); }
-        if (typeof(IFeature).IsAssignableFrom(type)) { kinds.Add(PluginKind.Feature); }
-        if (typeof(IRegressor).IsAssignableFrom(type)) { kinds.Add(PluginKind.Regressor); }
-        if (typeof(IEventWriter).IsAssignableFrom(type)) { kinds.Add(PluginKind.Writer); }
-        if (kinds.Count != 1)
-        {
-            throw new PluginException(what, kinds.Count == 0
-                ? "implements none of IEventReader, ISelection, IFeature, IRegressor, IEventWriter"
-                : $"implements several plugin contracts ({string.Join(", ", kinds)}); a plugin class has exactly one");
-        }
-        if (type.IsAbstract || type.IsGenericTypeDefinition)
-        {
-            throw new PluginException(what, "is abstract or generic; a plugin must be a concrete class");
-        }
-
-        ConstructorInfo[] constructors = type.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
-        if (instanceGiven)
-        {
-            return new PluginDescriptor(type, attribute, kinds[0], constructors[0], null, assemblyPath);
-        }
-        constructors = type.GetConstructors();
-        if (constructors.Length != 1)
-        {
-            throw new PluginException(what, $"has {constructors.Length} public constructors; a plugin has exactly one");
-        }
-        Type? configType = null;
-        foreach (ParameterInfo parameter in constructors[0].GetParameters())
-        {
-            if (typeof(PluginConfig).IsAssignableFrom(parameter.ParameterType) && configType is null)
-            {
-                configType = parameter.ParameterType;
-            }
-            else if (parameter.ParameterType != typeof(IRunContext))
-            {
-                throw new PluginException(what,
-                    $"constructor parameter '{parameter.Name}' is a {parameter.ParameterType.Name}; allowed are one PluginConfig subclass and an IRunContext");
-            }
-        }
-        return new PluginDescriptor(type, attribute, kinds[0], constructors[0], configType, assemblyPath);
+        PluginShape.Shape shape = PluginShape.Inspect(type, constructorRules: !instanceGiven, out string? problem)
+            ?? throw new PluginException(what, problem!);
+        ConstructorInfo constructor = shape.Constructor
+            ?? type.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)[0];
+        return new PluginDescriptor(type, attribute, shape.Kind, constructor, shape.ConfigType, assemblyPath);
     }
 }

@@ -28,6 +28,16 @@ public sealed class PluginLoader
     /// <summary>The folder of built-in plugins: <c>plugins/</c> next to the executable.</summary>
     public static string BuiltInDirectory => Path.Combine(AppContext.BaseDirectory, "plugins");
 
+    /// <summary>
+    /// The folder of the plugin author's packages (EnergyRegression.Abstractions, EnergyRegression.Testing, the
+    /// energyreg-plugin template) that came with this energyreg: <c>packages/</c> next to a published tool, or the
+    /// repository's <c>artifacts/packages</c> for a build; null when there is none.
+    /// </summary>
+    public static string? PackageFolder =>
+        new[] { Path.Combine(AppContext.BaseDirectory, "packages"), Path.Combine(AppContext.BaseDirectory, "..", "..", "packages") }
+            .Select(Path.GetFullPath)
+            .FirstOrDefault(d => Directory.Exists(d) && Directory.EnumerateFiles(d, PluginCompatibility.AbstractionsName + ".*.nupkg").Any());
+
     /// <summary>The locations listed in <see cref="PathVariable"/>.</summary>
     public static IReadOnlyList<string> EnvironmentLocations =>
         (Environment.GetEnvironmentVariable(PathVariable) ?? "")
@@ -35,16 +45,23 @@ public sealed class PluginLoader
 
     /// <summary>
     /// Loads the built-in plugins, those under <see cref="PathVariable"/>, and <paramref name="extraLocations"/>
-    /// (from the chain's <c>plugins:</c>), into one catalog.
+    /// (<c>--plugin-path</c>), into one catalog.
     /// </summary>
-    public PluginCatalog LoadCatalog(IEnumerable<string> extraLocations, bool includeBuiltIn = true)
+    public PluginCatalog LoadCatalog(IEnumerable<string> extraLocations, bool includeBuiltIn = true) =>
+        LoadCatalogFrom(extraLocations.Select(l => new PluginLocation(l, "--plugin-path")), includeBuiltIn);
+
+    /// <summary>
+    /// Loads the built-in plugins, those under <see cref="PathVariable"/>, and <paramref name="extraLocations"/>
+    /// (a chain's <c>plugins:</c> entries, with their place in the chain file), into one catalog.
+    /// </summary>
+    public PluginCatalog LoadCatalogFrom(IEnumerable<PluginLocation> extraLocations, bool includeBuiltIn = true)
     {
         var catalog = new PluginCatalog();
         if (includeBuiltIn && Directory.Exists(BuiltInDirectory))
         {
-            AddLocation(catalog, BuiltInDirectory, mustExist: false);
+            AddLocation(catalog, new PluginLocation(BuiltInDirectory, "the built-in plugins"), mustExist: false);
         }
-        foreach (string location in EnvironmentLocations.Concat(extraLocations))
+        foreach (PluginLocation location in EnvironmentLocations.Select(l => new PluginLocation(l, PathVariable)).Concat(extraLocations))
         {
             AddLocation(catalog, location, mustExist: true);
         }
@@ -53,16 +70,30 @@ public sealed class PluginLoader
 
     /// <summary>
     /// Adds a location: a plugin .dll; a folder holding the plugin's build output (the entry assembly is the
-    /// .dll with a matching .deps.json, or the one named like the folder); or a folder of such folders.
+    /// .dll with a matching .deps.json, or the one named like the folder); or a folder of such folders. Every
+    /// problem is a <see cref="PluginException"/> placed at the location's entry in the chain file, if it has one.
     /// </summary>
-    public void AddLocation(PluginCatalog catalog, string location, bool mustExist)
+    public void AddLocation(PluginCatalog catalog, PluginLocation location, bool mustExist)
     {
+        try
+        {
+            AddLocation(catalog, location.Path, location.Source, mustExist);
+        }
+        catch (PluginException e)
+        {
+            throw e.Placed(location.At);
+        }
+    }
+
+    private void AddLocation(PluginCatalog catalog, string location, string source, bool mustExist)
+    {
+        string what = $"location {location} ({source})";
         string full = Path.GetFullPath(location);
         if (File.Exists(full))
         {
             if (!full.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
             {
-                throw new PluginException($"location {location}", "is a file but not a .dll");
+                throw new PluginException(what, "is a file but not a .dll");
             }
             AddAssembly(catalog, full);
             return;
@@ -71,7 +102,7 @@ public sealed class PluginLoader
         {
             if (mustExist)
             {
-                throw new PluginException($"location {location}", "does not exist");
+                throw new PluginException(what, $"does not exist{(Path.IsPathRooted(location) ? "" : $" (relative to the current directory: {full}; ${{CONFIG_DIR}}/… is relative to the chain file)")}");
             }
             return;
         }
@@ -92,7 +123,7 @@ public sealed class PluginLoader
         }
         if (found == 0 && mustExist)
         {
-            throw new PluginException($"location {location}", "holds no plugin assembly (a .dll with its .deps.json, or a folder of such)");
+            throw new PluginException(what, "holds no plugin assembly (a .dll with its .deps.json, or a folder of such: build the plugin first)");
         }
     }
 
@@ -127,6 +158,9 @@ public sealed class PluginLoader
                             config.SharedAssemblies.Add(new AssemblyName(name));
                         }
                     });
+                // A plugin built against a newer patch (or, with 1.x, an older minor) version of the contracts may reference
+                // an Abstractions version other than the host's; the compatibility check has passed, so it gets the host's.
+                loader.LoadContext.Resolving += (_, name) => name.Name == PluginCompatibility.AbstractionsName ? SharedTypes[0].Assembly : null;
                 assembly = loader.LoadDefaultAssembly();
             }
             catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or InvalidOperationException)
@@ -138,3 +172,12 @@ public sealed class PluginLoader
         catalog.AddAssembly(assembly, path);
     }
 }
+
+/// <summary>
+/// Where to look for plugins, and where that came from: a chain's <c>plugins:</c> entry (<paramref name="At"/> is its
+/// <c>file:line:column</c>), <c>--plugin-path</c>, <see cref="PluginLoader.PathVariable"/> or the built-in folder.
+/// </summary>
+/// <param name="Path">A plugin .dll, its build folder, or a folder of plugin folders.</param>
+/// <param name="Source">Says where the location was given, for messages (<c>plugins[0]</c>, <c>--plugin-path</c>).</param>
+/// <param name="At">The <c>file:line:column</c> of the chain file's entry, or null.</param>
+public sealed record PluginLocation(string Path, string Source, string? At = null);

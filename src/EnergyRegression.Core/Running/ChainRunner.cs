@@ -78,12 +78,13 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
     public static (ChainFile File, PluginCatalog Catalog) Load(string chainPath)
     {
         var file = ChainFile.Load(chainPath);
-        PluginCatalog catalog = new PluginLoader().LoadCatalog(file.Definition.Plugins);
+        PluginCatalog catalog = new PluginLoader().LoadCatalogFrom(file.PluginLocations);
         return (file, catalog);
     }
 
     /// <summary>
-    /// Checks a chain without running it: YAML, plugin types, every config, plugin construction. With
+    /// Checks a chain without running it: YAML, plugin types, every config, plugin construction, and the columns the
+    /// stages look up against those the reader gives (<see cref="ColumnCheck"/>). With
     /// <see cref="RunMode.Train"/> the trainable regressor is built for training (its model need not exist yet).
     /// </summary>
     public void Validate(string chainPath, RunMode mode = RunMode.Apply)
@@ -91,8 +92,9 @@ public sealed class ChainRunner(IRunLog log, IProgressDisplay progress)
         (ChainFile file, PluginCatalog catalog) = Load(chainPath);
         var context = new RunContext(log, progress, file.Definition.Seed, CancellationToken.None, mode);
         using var chain = Chain.Build(file, catalog, context);
+        string columns = ColumnCheck.Run(chain, mode, CancellationToken.None);
         log.Info($"{chainPath}: valid chain '{file.Definition.Name}': reader {chain.Reader.Plugin.Name}, "
-            + $"{chain.Stages.Count} stage(s), {(chain.Writer is null ? "no writer" : "writer " + chain.Writer.Plugin.Name)}");
+            + $"{chain.Stages.Count} stage(s), {(chain.Writer is null ? "no writer" : "writer " + chain.Writer.Plugin.Name)}; {columns}");
     }
 
     /// <summary>Runs a chain file end to end.</summary>

@@ -1,6 +1,7 @@
 using EnergyRegression.Core.Configuration;
 using EnergyRegression.Core.Plugins;
 using EnergyRegression.Core.Yaml;
+using EnergyRegression.Data;
 using EnergyRegression.Plugins;
 
 namespace EnergyRegression.Core.Running;
@@ -41,6 +42,12 @@ public sealed class ChainStep
 
     /// <summary>How messages name the step: <c>'calibrate' (stages[2], regressor 'linear' from X.dll)</c>.</summary>
     public string Description => $"'{Label}' ({Place}, {Naming.ToSnakeCase(Plugin.Kind.ToString())} '{Plugin.Name}' from {Plugin.AssemblyName} {Plugin.Version})";
+
+    /// <summary>
+    /// Runs this stage (a selection, feature or regressor) on <paramref name="batch"/>; a selection's mask is applied to it.
+    /// Returns the cuts a selection reported, else null. Exceptions are the plugin's own (see <see cref="Translate"/>).
+    /// </summary>
+    internal IReadOnlyList<CutCount>? Process(EventBatch batch) => Stages.Process(Instance, batch);
 
     /// <summary>
     /// Turns what a plugin threw into the error the user sees: bad config values point at the key in the

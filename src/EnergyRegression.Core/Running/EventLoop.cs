@@ -270,23 +270,7 @@ public sealed class EventLoop(Chain chain, IProgressDisplay progress, Action<Eve
         IReadOnlyList<CutCount>? cuts = null;
         try
         {
-            switch (step.Instance)
-            {
-                case ISelection selection:
-                    var mask = new SelectionMask(batch);
-                    selection.Select(batch, mask);
-                    mask.ApplyTo(batch);
-                    cuts = mask.Cuts;
-                    break;
-                case IFeature feature:
-                    feature.Compute(batch);
-                    break;
-                case IRegressor regressor:
-                    regressor.Predict(batch);
-                    break;
-                default:
-                    throw new InvalidOperationException($"{step.Plugin.Type} is not a stage.");
-            }
+            cuts = step.Process(batch);
         }
         catch (Exception e)
         {

@@ -75,20 +75,5 @@ public sealed class RunContext(IRunLog log, IProgressDisplay progress, int seed,
     /// Derives a stream's seed from the chain seed and the stream name with FNV-1a (stable across runs and
     /// platforms, unlike string.GetHashCode).
     /// </summary>
-    public static int StreamSeed(int seed, string streamName)
-    {
-        const uint offsetBasis = 2166136261;
-        const uint prime = 16777619;
-        uint hash = offsetBasis;
-        foreach (byte b in BitConverter.GetBytes(seed))
-        {
-            hash = (hash ^ b) * prime;
-        }
-        foreach (char c in streamName)
-        {
-            hash = (hash ^ (byte)c) * prime;
-            hash = (hash ^ (byte)(c >> 8)) * prime;
-        }
-        return (int)(hash & 0x7FFFFFFF);
-    }
+    public static int StreamSeed(int seed, string streamName) => StreamSeeds.Of(seed, streamName);
 }

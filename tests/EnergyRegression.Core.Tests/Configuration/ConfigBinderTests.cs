@@ -313,4 +313,19 @@ public sealed class ConfigBinderTests
         Assert.Equal((1, 1), (absent.Line, absent.Column));
         Assert.Equal((9, 9), (noMapping.Line, noMapping.Column));
     }
+
+    [Fact]
+    public void AtKey_places_indexed_paths_at_the_list_item()
+    {
+        var mapping = Assert.IsType<YamlMapping>(YamlTreeReader.Parse("columns: [a, bb, c]\nregions:\n  - when: x\n  - when: y\n", File));
+        var binder = new ConfigBinder(File, new Dictionary<string, string>(StringComparer.Ordinal));
+
+        ConfigurationException item = binder.AtKey(mapping, new YamlPosition(9, 9), "columns[1]", "no such column");
+        ConfigurationException nested = binder.AtKey(mapping, new YamlPosition(9, 9), "regions[1].when", "bad");
+        ConfigurationException beyond = binder.AtKey(mapping, new YamlPosition(9, 9), "columns[7]", "bad");
+
+        Assert.Equal((1, 14, "'columns[1]': no such column"), (item.Line, item.Column, item.Detail));
+        Assert.Equal((4, 11), (nested.Line, nested.Column));
+        Assert.Equal((1, 1), (beyond.Line, beyond.Column));
+    }
 }
