@@ -131,6 +131,17 @@ internal struct RandomStream
         }
         return count;
     }
+
+    /// <summary>Binomial(<paramref name="trials"/>, <paramref name="p"/>) by counting Bernoulli trials (small counts only).</summary>
+    public int Binomial(int trials, double p)
+    {
+        int count = 0;
+        for (int i = 0; i < trials; i++)
+        {
+            count += NextDouble() < p ? 1 : 0;
+        }
+        return count;
+    }
 }
 
 /// <summary>
