@@ -47,7 +47,12 @@ public sealed class GbdtRegressor : ITrainableRegressor
             {
                 throw new ConfigValueException("collection", $"the model {config.Model} calibrates '{model.Collection}', not '{config.Collection}'");
             }
-            Use(model);
+            // The chain may write the calibrated energy (and its uncertainty) to other columns than training did.
+            Use(model with
+            {
+                Output = config.Output ?? model.Output,
+                UncertaintyOutput = model.UncertaintyOutput is null ? null : config.UncertaintyOutput ?? (config.Output is null ? model.UncertaintyOutput : config.Output + "Sigma"),
+            });
         }
         else
         {

@@ -91,8 +91,8 @@ public sealed class SimulateReaderConfig : PluginConfig
     [Description("Fraction of dead crystals.")]
     public double DeadFraction { get; set; } = 0.003;
 
-    /// <summary>Per-crystal calibration spread of the simulation in the barrel at eta = 0 (intercalibration and transparency-correction residuals; x(1 + 2.2(|eta|/1.479)^2) towards its end).</summary>
-    [Description("Per-crystal calibration spread of the simulation in the barrel at eta = 0 (intercalibration and transparency-correction residuals; x(1 + 2.2(|eta|/1.479)^2) towards its end).")]
+    /// <summary>Per-crystal calibration spread of the simulation in the barrel at eta = 0 (intercalibration and transparency-correction residuals; x(1 + 3(|eta|/1.479)^2) towards its end).</summary>
+    [Description("Per-crystal calibration spread of the simulation in the barrel at eta = 0 (intercalibration and transparency-correction residuals; x(1 + 3(|eta|/1.479)^2) towards its end).")]
     public double McMiscalibration { get; set; } = 0.012;
 
     /// <summary>Per-crystal calibration spread of the pseudo-data (a different map) in the barrel at eta = 0.</summary>
@@ -101,11 +101,11 @@ public sealed class SimulateReaderConfig : PluginConfig
 
     /// <summary>Per-crystal calibration spread of the simulation in the endcaps.</summary>
     [Description("Per-crystal calibration spread of the simulation in the endcaps.")]
-    public double EndcapMiscalibration { get; set; } = 0.04;
+    public double EndcapMiscalibration { get; set; } = 0.05;
 
     /// <summary>Per-crystal calibration spread of the pseudo-data in the endcaps.</summary>
     [Description("Per-crystal calibration spread of the pseudo-data in the endcaps.")]
-    public double DataEndcapMiscalibration { get; set; } = 0.045;
+    public double DataEndcapMiscalibration { get; set; } = 0.055;
 
     /// <summary>Pseudo-data: global energy scale relative to the simulation.</summary>
     [Description("Pseudo-data: global energy scale relative to the simulation.")]

@@ -118,6 +118,7 @@ public sealed class EventSimulator : IDisposable
         private readonly List<Impact> _impacts = [];
         private readonly List<Candidate> _candidates = [];
         private readonly List<PreshowerHit> _preshower = [];
+        private readonly List<Impact> _showers = [];
         private readonly List<(RecoObject Object, int Ring, int Phi)> _objects = [];
 
         public Workspace(EventSimulator owner)
@@ -161,7 +162,8 @@ public sealed class EventSimulator : IDisposable
                 }
             }
 
-            foreach (Impact impact in _impacts)
+            MergeCloseShowers(_impacts, _showers);
+            foreach (Impact impact in _showers)
             {
                 _owner._showers.Deposit(impact.Energy, impact.Photon, impact.Eta, impact.Phi, ref random, _deposits, out double preshower);
                 if (preshower > 0)
@@ -172,6 +174,47 @@ public sealed class EventSimulator : IDisposable
             _readout.StartEvent(_deposits, Hash.Mix(((ulong)(uint)settings.Seed << 32) ^ Hash.Mix((ulong)entry + 0x5EED)), pileup);
             Reconstruct(target, pileup, ref random);
         }
+
+        /// <summary>
+        /// The impacts to shower: photons (brem, fakes' π⁰ photons) that land within <see cref="MergeDistance"/> crystals of
+        /// an earlier photon in both η and φ are showered as one, at their energy-weighted position — showers add up
+        /// linearly and their lateral shape barely depends on the energy, and the many brem photons of an energetic
+        /// electron land on nearly the same spot. Electrons and conversion legs shower on their own.
+        /// </summary>
+        private static void MergeCloseShowers(List<Impact> impacts, List<Impact> showers)
+        {
+            showers.Clear();
+            foreach (Impact impact in impacts)
+            {
+                int into = -1;
+                if (impact.Photon)
+                {
+                    double width = Math.Abs(impact.Eta) < CalorimeterGeometry.EndcapEtaLow ? CalorimeterGeometry.BarrelDeltaEta : CalorimeterGeometry.EndcapDeltaEta;
+                    for (int k = 0; k < showers.Count && into < 0; k++)
+                    {
+                        Impact other = showers[k];
+                        if (other.Photon && Math.Abs(other.Eta - impact.Eta) < MergeDistance * width
+                            && Math.Abs(Kinematics.DeltaPhi(other.Phi, impact.Phi)) < MergeDistance * width)
+                        {
+                            into = k;
+                        }
+                    }
+                }
+                if (into < 0)
+                {
+                    showers.Add(impact);
+                    continue;
+                }
+                Impact merged = showers[into];
+                double energy = merged.Energy + impact.Energy;
+                double share = impact.Energy / energy;
+                showers[into] = new Impact(energy, merged.Eta + share * (impact.Eta - merged.Eta),
+                    Kinematics.WrapPhi(merged.Phi + share * Kinematics.DeltaPhi(impact.Phi, merged.Phi)), true);
+            }
+        }
+
+        /// <summary>Photons landing closer than this (in crystal widths, in η and in φ) are showered as one.</summary>
+        private const double MergeDistance = 0.25;
 
         /// <summary>A true electron or photon: truth record, tracker transport, a candidate at its main impact.</summary>
         private void AddTrue(TrueParticle particle, SimulatedEvent target, ref RandomStream random)

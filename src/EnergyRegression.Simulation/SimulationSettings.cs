@@ -111,17 +111,17 @@ public sealed record SimulationSettings
     /// <summary>Fraction of dead crystals (they read 0).</summary>
     public double DeadFraction { get; init; } = 0.003;
 
-    /// <summary>Per-crystal calibration spread of the simulation at η = 0 (3.2 × at the barrel's end; see <c>DetectorConditions</c>).</summary>
+    /// <summary>Per-crystal calibration spread of the simulation at η = 0 (4 × at the barrel's end; see <c>DetectorConditions</c>).</summary>
     public double McMiscalibration { get; init; } = 0.012;
 
-    /// <summary>Per-crystal calibration spread of the pseudo-data (another map) at η = 0 (3.2 × at the barrel's end).</summary>
+    /// <summary>Per-crystal calibration spread of the pseudo-data (another map) at η = 0 (4 × at the barrel's end).</summary>
     public double DataMiscalibration { get; init; } = 0.015;
 
     /// <summary>Per-crystal calibration spread of the simulation in the endcaps.</summary>
-    public double EndcapMiscalibration { get; init; } = 0.04;
+    public double EndcapMiscalibration { get; init; } = 0.05;
 
     /// <summary>Per-crystal calibration spread of the pseudo-data in the endcaps.</summary>
-    public double DataEndcapMiscalibration { get; init; } = 0.045;
+    public double DataEndcapMiscalibration { get; init; } = 0.055;
 
     /// <summary>Global energy scale of the pseudo-data relative to the simulation.</summary>
     public double DataScale { get; init; } = 0.985;

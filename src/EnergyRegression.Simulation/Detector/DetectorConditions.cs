@@ -9,7 +9,7 @@ namespace EnergyRegression.Simulation.Detector;
 /// detector leaves: intercalibration precision and the residual of the transparency (laser) corrections. It worsens
 /// towards the ends of the barrel and is worst in the endcaps, as CMS's (fewer events per crystal for the
 /// φ-symmetry, π⁰/η and E/p calibrations, more radiation damage and transparency loss: CMS, JINST 8 (2013) P09009,
-/// fig. 12–13 and CMS-EGM-18-002): the barrel's spread is the configured one × (1 + 2.2 (|η|/1.479)²), 3.2 × at its
+/// fig. 12–13 and CMS-EGM-18-002): the barrel's spread is the configured one × (1 + 3 (|η|/1.479)²), 4 × at its
 /// end; the endcaps have their own. The defaults are set so that electrons that radiate little end with the
 /// resolution CMS measured in Run 2 after its regression (CMS-EGM-18-002: better than 1.8%, 3.0% and 4.5% for
 /// |η| &lt; 0.8, 0.8–1.5 and 1.5–2.5; docs/simulation.md, "Validation").
@@ -52,8 +52,8 @@ internal sealed class DetectorConditions
 
     public int DeadCount { get; }
 
-    /// <summary>The barrel calibration spread at η relative to η = 0: 1 + 2.2 (|η|/1.479)².</summary>
-    public static double BarrelSpreadShape(double eta) => 1 + 2.2 * Math.Pow(Math.Abs(eta) / 1.479, 2);
+    /// <summary>The barrel calibration spread at η relative to η = 0: 1 + 3 (|η|/1.479)².</summary>
+    public static double BarrelSpreadShape(double eta) => 1 + 3 * Math.Pow(Math.Abs(eta) / 1.479, 2);
 
     public bool IsDead(int crystal) => _dead[crystal];
 

@@ -39,12 +39,24 @@ internal sealed class Readout
     private CrystalEnergies _deposits = null!;
     private ulong _eventKey;
     private int _pileupInteractions;
+    private int _event;
+
+    // Per ring, computed on first read in an event (_ringEvent[ring] == _event): the occupancy cut on 16 bits, the mean
+    // deposit and the out-of-time width.
+    private readonly int[] _ringEvent;
+    private readonly uint[] _pileupCut;
+    private readonly float[] _pileupMean;
+    private readonly float[] _outOfTime;
 
     public Readout(CalorimeterGeometry geometry, DetectorConditions conditions, SimulationSettings settings)
     {
         _geometry = geometry;
         _conditions = conditions;
         _settings = settings;
+        _ringEvent = new int[geometry.RingCount];
+        _pileupCut = new uint[geometry.RingCount];
+        _pileupMean = new float[geometry.RingCount];
+        _outOfTime = new float[geometry.RingCount];
     }
 
     public CalorimeterGeometry Geometry => _geometry;
@@ -56,6 +68,7 @@ internal sealed class Readout
         _deposits = deposits;
         _eventKey = eventKey;
         _pileupInteractions = pileupInteractions;
+        _event++;
     }
 
     /// <summary>True when the ring exists and belongs to <paramref name="subdetector"/>.</summary>
@@ -77,19 +90,27 @@ internal sealed class Readout
     /// <summary>
     /// Reads <paramref name="destination"/>.Length consecutive crystals of a ring starting at φ index
     /// <paramref name="firstPhi"/> (wrapping around). One 64-bit hash gives the noise of four
-    /// neighbouring crystals (16 bits each), another their pile-up occupancy and a third their out-of-time
-    /// pile-up; groups of four never straddle a ring (rings hold 360 or 180 crystals and start at multiples of 4),
+    /// neighbouring crystals (16 bits each); two more words derived from it their pile-up occupancy and their
+    /// out-of-time pile-up; groups of four never straddle a ring (rings hold 360 or 180 crystals and start at multiples of 4),
     /// so a crystal's values do not depend on where a read starts.
     /// </summary>
     public void ReadRow(int ring, int firstPhi, Span<float> destination)
     {
         ref readonly CrystalRing crystals = ref _geometry.Ring(ring);
         bool barrel = crystals.Subdetector == Subdetector.Barrel;
-        (double occupancy, double pileupMean) = PileupOf(crystals);
-        double pileupProbability = 1 - Math.Exp(-_pileupInteractions * occupancy);
-        uint pileupCut = (uint)Math.Min(65536, Math.Round(pileupProbability * 65536));
-        // Variance of the in-time deposits per crystal: p·2m² (exponential: ⟨E²⟩ = 2m²).
-        float outOfTime = (float)(pileupMean * Math.Sqrt(OutOfTimeResidual * 2 * pileupProbability));
+        if (_ringEvent[ring] != _event)
+        {
+            (double occupancy, double mean) = PileupOf(crystals);
+            double probability = 1 - Math.Exp(-_pileupInteractions * occupancy);
+            _pileupCut[ring] = (uint)Math.Min(65536, Math.Round(probability * 65536));
+            _pileupMean[ring] = (float)mean;
+            // Variance of the in-time deposits per crystal: p·2m² (exponential: ⟨E²⟩ = 2m²).
+            _outOfTime[ring] = (float)(mean * Math.Sqrt(OutOfTimeResidual * 2 * probability));
+            _ringEvent[ring] = _event;
+        }
+        uint pileupCut = _pileupCut[ring];
+        float pileupMean = _pileupMean[ring];
+        float outOfTime = _outOfTime[ring];
         float noise = (float)(barrel ? _settings.NoisePerCrystal : _settings.EndcapNoisePerCrystal);
         int phiCount = crystals.PhiCount;
         int rowStart = crystals.FirstCrystal;
@@ -103,9 +124,10 @@ internal sealed class Readout
             if (crystal >> 2 != group)
             {
                 group = crystal >> 2;
+                // One keyed hash per group; the other two words from it through the finaliser (independent bits).
                 noiseBits = Hash.Bits(_eventKey, (ulong)group);
-                pileupBits = Hash.Bits(_eventKey ^ PileupKey, (ulong)group);
-                outOfTimeBits = outOfTime > 0 ? Hash.Bits(_eventKey ^ OutOfTimeKey, (ulong)group) : 0;
+                pileupBits = pileupCut > 0 ? Hash.Mix(noiseBits ^ PileupKey) : 0;
+                outOfTimeBits = outOfTime > 0 ? Hash.Mix(noiseBits + OutOfTimeKey) : 0;
             }
             if (_conditions.IsDead(crystal))
             {
@@ -116,7 +138,7 @@ internal sealed class Readout
             float energy = _deposits[crystal];
             if ((uint)((pileupBits >> shift) & 0xFFFF) < pileupCut)
             {
-                energy += (float)pileupMean * Hash.Exponential12(Hash.Bits(_eventKey ^ PileupEnergyKey, (ulong)crystal));
+                energy += pileupMean * Hash.Exponential12(Hash.Bits(_eventKey ^ PileupEnergyKey, (ulong)crystal));
             }
             if (outOfTime > 0)
             {

@@ -47,7 +47,7 @@ internal sealed class ShowerModel
     public const double PreshowerLeadX0 = 3.0;
 
     /// <summary>Relative fluctuation of the preshower's measurement of the energy left in its lead (sampling of 2 planes of 320 µm silicon).</summary>
-    public const double PreshowerSampling = 0.25;
+    public const double PreshowerSampling = 0.4;
 
     /// <summary>
     /// Effective width of the wall between two crystals, in crystal widths, for <see cref="WallContainment"/>: tuned so
@@ -55,7 +55,7 @@ internal sealed class ShowerModel
     /// containment variation CMS corrects (CMS, JINST 8 (2013) P09009, section 5; the size of the seed-crystal
     /// position dependence of E3x3 and the supercluster energy).
     /// </summary>
-    public const double WallWidth = 0.0045;
+    public const double WallWidth = 0.0035;
 
     /// <summary>
     /// How far (in crystal widths) the shower axis wanders across a crystal over the shower's depth: CMS crystals point
@@ -83,6 +83,9 @@ internal sealed class ShowerModel
     public const int HalfWidth = 4;
 
     private static readonly double[] TauEdges = [0, 0.8, 1.6, double.PositiveInfinity];
+
+    /// <summary>A core narrower than this (crystal widths) is integrated exactly within <see cref="CoreReach"/> of the axis only (<see cref="LateralIntegral.AddNarrow"/>).</summary>
+    private const double NarrowCore = 0.4, CoreReach = 2.5;
 
     /// <summary>Below this energy (GeV) a shower — mostly soft brem photons — gets one depth slice and a 5 × 5 region.</summary>
     public const double SoftShowerEnergy = 2.0;
@@ -244,8 +247,15 @@ internal sealed class ShowerModel
             }
             double tauMid = 0.5 * (tLow + Math.Min(tHigh, tLow + 1.5 * mean.T)) / mean.T;
             (double coreRadius, double tailRadius, double coreWeight) = Radial(tauMid, energy);
-            LateralIntegral.AddGrid(xEdges[..(xCells + 1)], yEdges[..(yCells + 1)],
-                coreRadius * crystalsPerMoliere, share * coreWeight, fractions);
+            double core = coreRadius * crystalsPerMoliere;
+            if (core <= NarrowCore)
+            {
+                LateralIntegral.AddNarrow(xEdges[..(xCells + 1)], yEdges[..(yCells + 1)], core, share * coreWeight, fractions, CoreReach);
+            }
+            else
+            {
+                LateralIntegral.AddGrid(xEdges[..(xCells + 1)], yEdges[..(yCells + 1)], core, share * coreWeight, fractions);
+            }
             LateralIntegral.AddGrid(xEdges[..(xCells + 1)], yEdges[..(yCells + 1)],
                 tailRadius * crystalsPerMoliere, share * (1 - coreWeight), fractions);
         }
@@ -304,7 +314,11 @@ internal sealed class ShowerModel
         }
         return 1 - WallWidth * absorbed;
 
-        static double Marginal(double d, double r) => r * r / (2 * Math.Pow(d * d + r * r, 1.5));
+        static double Marginal(double d, double r)
+        {
+            double s = d * d + r * r;
+            return r * r / (2 * s * Math.Sqrt(s));
+        }
     }
 
     private const int GapCell = -1;

@@ -85,12 +85,13 @@ internal sealed class Tracker
             }
             // Photons from the envelope 4/3 · t/y (log-uniform y, Poisson count), thinned to the spectrum's shape.
             double yMin = SoftestPhoton / e;
-            int candidates = random.Poisson(layerX0 * 4.0 / 3.0 * -Math.Log(yMin));
+            double logYMin = Math.Log(yMin);
+            int candidates = random.Poisson(layerX0 * 4.0 / 3.0 * -logYMin);
             double unconverted = 0;
             int layersAhead = MaterialLayers - 1 - layer;
             for (int i = 0; i < candidates; i++)
             {
-                double y = Math.Pow(yMin, random.NextDouble());
+                double y = Math.Exp(logYMin * random.NextDouble());
                 if (random.NextDouble() >= 1 - y + 0.75 * y * y)
                 {
                     continue;
