@@ -247,33 +247,30 @@ public sealed class EvaluateCategoriesTests
     {
         using var work = new TempDirectory();
         work.Write("sample.jsonl", HandSample());
-        // Syntax: found when the chain is read (also by 'energyreg validate').
-        string syntax = work.Write("syntax.yaml", HandChain.Replace("\"abs(Electron_scEta) >= 1.479\"", "\"abs(Electron_scEta >= 1.479\"", StringComparison.Ordinal));
-        Tool.Result result = Tool.Run(work.Path, "evaluate", syntax, "--quiet");
-        Assert.Equal(3, result.ExitCode);
-        // Line 9 of the chain, at the value's opening quote.
-        string line9 = File.ReadAllLines(syntax)[8];
-        int column = line9.IndexOf("\"abs(Electron_scEta >=", StringComparison.Ordinal) + 1;
-        Assert.Contains($"syntax.yaml:9:{column}: 'categories.region.EE': ", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("')'", result.Stderr, StringComparison.Ordinal);
+        // The hand chain with one condition replaced, evaluated: a configuration error (exit 3).
+        Tool.Result Broken(string name, string condition, string replacement)
+        {
+            string chain = work.Write(name, HandChain.Replace(condition, replacement, StringComparison.Ordinal));
+            Tool.Result result = Tool.Run(work.Path, "evaluate", chain, "--quiet");
+            Assert.True(result.ExitCode == 3, result.ToString());
+            return result;
+        }
+
+        // Syntax: found when the chain is read (also by 'energyreg validate'), at line 9, the value's opening quote.
+        Tool.Result syntax = Broken("syntax.yaml", "\"abs(Electron_scEta) >= 1.479\"", "\"abs(Electron_scEta >= 1.479\"");
+        int column = File.ReadAllLines(work.File("syntax.yaml"))[8].IndexOf("\"abs(Electron_scEta >=", StringComparison.Ordinal) + 1;
+        Assert.Contains($"syntax.yaml:9:{column}: 'categories.region.EE': ", syntax.Stderr, StringComparison.Ordinal);
+        Assert.Contains("')'", syntax.Stderr, StringComparison.Ordinal);
 
         // An unknown column: found with the first events, named with a suggestion.
-        string unknown = work.Write("column.yaml", HandChain.Replace("\"Electron_r9 <= 0.94\"", "\"Electron_r99 <= 0.94\"", StringComparison.Ordinal));
-        result = Tool.Run(work.Path, "evaluate", unknown, "--quiet");
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("column.yaml:10:", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("'evaluate.categories.r9.low R9'", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("did you mean 'Electron_r9'", result.Stderr, StringComparison.Ordinal);
+        Tool.Result unknown = Broken("column.yaml", "\"Electron_r9 <= 0.94\"", "\"Electron_r99 <= 0.94\"");
+        Assert.Contains("column.yaml:10:", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'evaluate.categories.r9.low R9'", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'Electron_r9'", unknown.Stderr, StringComparison.Ordinal);
 
-        // A number where a condition is needed; an uncertainty for an unknown label.
-        string number = work.Write("number.yaml", HandChain.Replace("\"Electron_r9 > 0.94\"", "\"Electron_r9\"", StringComparison.Ordinal));
-        result = Tool.Run(work.Path, "evaluate", number, "--quiet");
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("'evaluate.categories.r9.high R9': \"Electron_r9\" gives numbers, not a condition", result.Stderr, StringComparison.Ordinal);
-        string label = work.Write("label.yaml", HandChain.Replace("uncertainties: {model:", "uncertainties: {bdt:", StringComparison.Ordinal));
-        result = Tool.Run(work.Path, "evaluate", label, "--quiet");
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("label.yaml:6:", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("'bdt' is not a label of 'predicted_energies' (model)", result.Stderr, StringComparison.Ordinal);
+        // A number where a condition is needed. (Bad bins and uncertainty labels: Core.Tests' broken-chain corpus.)
+        Tool.Result number = Broken("number.yaml", "\"Electron_r9 > 0.94\"", "\"Electron_r9\"");
+        Assert.Contains("number.yaml:10:", number.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'evaluate.categories.r9.high R9': \"Electron_r9\" gives numbers, not a condition", number.Stderr, StringComparison.Ordinal);
     }
 }

@@ -32,8 +32,8 @@ public sealed class QuickstartTests
         Assert.Contains("20,000 events read, 20,000 written → out/quickstart/zee.root", result.Stdout, StringComparison.Ordinal);
         // The resolution table: objects, median, σ_eff, Δσ_eff, Z σ_CB, Δσ_CB (signed changes vs raw, a minus is narrower).
         Assert.Matches(@"(?m)^  energy\s+objects\s+median E/E_true\s+σ_eff\s+Δσ_eff\s+Z σ_CB \[GeV\]\s+Δσ_CB$", result.Stdout);
-        Assert.Matches(@"(?m)^  raw\s+[0-9,]+\s+[0-9.]+ ± [0-9.]+\s+[0-9.]+ ± [0-9.]+\s+–\s+[0-9.]+ ± [0-9.]+\s+–$", result.Stdout);
-        Assert.Matches(@"(?m)^  BDT\s+[0-9,]+\s+[0-9.]+ ± [0-9.]+\s+[0-9.]+ ± [0-9.]+\s+[+−][0-9.]+%\s+[0-9.]+ ± [0-9.]+\s+[+−][0-9.]+%$", result.Stdout);
+        Assert.Matches(@"(?m)^  raw\s+[0-9,]+\s+[0-9.]+ ± [0-9.]+\s+[0-9.]+ ± [0-9.]+\s+–\s+[0-9.]+ ± [0-9.–]+\*?\s+–$", result.Stdout);
+        Assert.Matches(@"(?m)^  BDT\s+[0-9,]+\s+[0-9.]+ ± [0-9.]+\s+[0-9.]+ ± [0-9.]+\s+[+−][0-9.]+%\s+[0-9.]+ ± [0-9.–]+\*?\s+[+−][0-9.]+%$", result.Stdout);
         Assert.Contains("report:     out/quickstart/report/index.html", result.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(work.File("out/quickstart/bdt.zip")));
         Assert.True(File.Exists(work.File("out/quickstart/report/index.html")));

@@ -18,6 +18,15 @@ internal static class ReportTables
     /// <summary>The legend of every Δ column.</summary>
     public const string ChangeLegend = "Δ: relative change of the width vs raw, (model − raw)/raw; − is narrower (better), + wider";
 
+    /// <summary>The mark of a fit whose minimum has no positive-definite Hessian, and its legend.</summary>
+    private const string Unreliable = "*";
+
+    private const string UnreliableLegend = "; * the fit has no positive-definite Hessian (a parameter at its bound, typically σ_CB far below Γ_Z): unreliable";
+
+    /// <summary>σ_CB ± error of a Z-peak fit, marked when the fit did not converge to a proper minimum.</summary>
+    private static string SigmaCb(ZPeakFitResult fit) =>
+        $"{Number(fit.SigmaCB.Value, "0.000")} ± {Number(fit.SigmaCB.Error, "0.000")}{(fit.Converged ? "" : Unreliable)}";
+
     public static string Number(double value, string format = "0.0000") =>
         double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "–";
 
@@ -65,10 +74,11 @@ internal static class ReportTables
             WithError(e.Overall.MedianResponse),
             WithError(e.Overall.SigmaEff),
             ReferenceEquals(e, raw) ? "–" : Change(raw.Overall.SigmaEff.Value, e.Overall.SigmaEff.Value),
-            e.ZPeak is null ? "no fit" : $"{Number(e.ZPeak.SigmaCB.Value, "0.000")} ± {Number(e.ZPeak.SigmaCB.Error, "0.000")}",
+            e.ZPeak is null ? "no fit" : SigmaCb(e.ZPeak),
             ReferenceEquals(e, raw) || e.ZPeak is null || raw.ZPeak is null ? "–" : Change(raw.ZPeak.SigmaCB.Value, e.ZPeak.SigmaCB.Value),
         })];
-        return new ReportTable($"Resolution of E/E_true and of the Z peak ({ChangeLegend})", header, rows);
+        string marks = results.Energies.Any(e => e.ZPeak is { Converged: false }) ? UnreliableLegend : "";
+        return new ReportTable($"Resolution of E/E_true and of the Z peak ({ChangeLegend}{marks})", header, rows);
     }
 
     /// <summary>Per grouping: its object categories (median, σ_eff) and its pair categories (Z σ_CB), columns per energy.</summary>
@@ -94,7 +104,8 @@ internal static class ReportTables
                 category.Pairs.ToString("N0", CultureInfo.InvariantCulture),
                 .. results.Energies.Select(e => PairCell(e.Categories[g].Pairs[p], ReferenceEquals(e, raw) ? null : category)),
             ])];
-            yield return new ReportTable($"Z → ee pairs by {reference.Grouping}: Breit-Wigner ⊗ Crystal Ball σ_CB (Δσ_CB vs raw in brackets)", pairHeader, pairRows);
+            string marks = results.Energies.Any(e => e.Categories[g].Pairs.Any(p => p.Fit is { Converged: false })) ? UnreliableLegend : "";
+            yield return new ReportTable($"Z → ee pairs by {reference.Grouping}: Breit-Wigner ⊗ Crystal Ball σ_CB (Δσ_CB vs raw in brackets{marks})", pairHeader, pairRows);
         }
     }
 
@@ -124,8 +135,7 @@ internal static class ReportTables
         : [WithError(m.MedianResponse), WithError(m.SigmaEff) + (raw is null ? "" : $" ({Change(raw.SigmaEff.Value, m.SigmaEff.Value)})")];
 
     private static string PairCell(ZPeakCategory category, ZPeakCategory? raw) => category.Fit is { } fit
-        ? $"{Number(fit.SigmaCB.Value, "0.000")} ± {Number(fit.SigmaCB.Error, "0.000")}"
-            + (raw?.Fit is { } reference ? $" ({Change(reference.SigmaCB.Value, fit.SigmaCB.Value)})" : "")
+        ? SigmaCb(fit) + (raw?.Fit is { } reference ? $" ({Change(reference.SigmaCB.Value, fit.SigmaCB.Value)})" : "")
         : category.Pairs == 0 ? "no pairs" : $"too few pairs ({category.Pairs:N0})";
 
     private static string[] PullCells(PullMetrics m) => m.Count == 0

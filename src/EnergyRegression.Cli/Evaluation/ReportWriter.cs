@@ -68,6 +68,7 @@ internal static class ReportWriter
         SigmaCb = category.Fit is { } fit ? new { fit.SigmaCB.Value, fit.SigmaCB.Error } : null,
         Mu = category.Fit is { } f ? new { f.Mu.Value, f.Mu.Error } : null,
         category.Fit?.Entries,
+        category.Fit?.Converged,
         category.Fit?.Status,
         category.Note,
     };
