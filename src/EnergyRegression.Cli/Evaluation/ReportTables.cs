@@ -161,7 +161,7 @@ internal static class ReportTables
         MarkdownRows(md, table.Header, table.Rows);
     }
 
-    public static void MarkdownRows(StringBuilder md, string[] header, IEnumerable<string[]> rows)
+    private static void MarkdownRows(StringBuilder md, string[] header, IEnumerable<string[]> rows)
     {
         md.AppendLine("| " + string.Join(" | ", header) + " |");
         md.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
@@ -177,7 +177,7 @@ internal static class ReportTables
         HtmlRows(html, table.Header, table.Rows);
     }
 
-    public static void HtmlRows(StringBuilder html, string[] header, IEnumerable<string[]> rows)
+    private static void HtmlRows(StringBuilder html, string[] header, IEnumerable<string[]> rows)
     {
         html.Append("<table><tr>").Append(string.Concat(header.Select(h => $"<th>{WebUtility.HtmlEncode(h)}</th>"))).AppendLine("</tr>");
         foreach (string[] row in rows)

@@ -224,7 +224,7 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
             Charge = [.. first.Charge],
             Event = [.. first.Event],
             Columns = first.Columns.ToDictionary(c => c.Key, c => c.Value.ToArray()),
-            Categories = [.. first.Categories.Select(c => new ObjectCategories(c.Grouping, c.Labels, [.. c.Index]))],
+            Categories = [.. first.Categories.Select(c => new ObjectCategories(c.Name, c.Labels, [.. c.Index]))],
             AverageWindow = first.AverageWindow(),
             Models = [.. passes.Select((p, i) => new ModelPredictions(labels[i], p.Model, [.. p.Data.Predicted[p.Column]])
             {
@@ -263,9 +263,8 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
         private readonly Dictionary<string, ObjectQuantity> _binQuantities = evaluate.Bins.Keys.ToDictionary(
             k => k, k => new ObjectQuantity(file, $"evaluate.bins.{k}", k, evaluate.Collection, condition: false));
 
-        private readonly (ObjectQuantity[] Conditions, List<int> Index, string Grouping, string[] Labels)[] _categories = [.. evaluate.Categories.Select(g => (
-            g.Value.Select(l => new ObjectQuantity(file, $"evaluate.categories.{g.Key}.{l.Key}", l.Value, evaluate.Collection, condition: true)).ToArray(),
-            new List<int>(), g.Key, g.Value.Keys.ToArray()))];
+        /// <summary>One grouping's labels, conditions and the category of every object so far.</summary>
+        public sealed record Grouping(string Name, string[] Labels, ObjectQuantity[] Conditions, List<int> Index);
 
         private double[]? _windowSum;
         private IReadOnlyList<int> _windowShape = [];
@@ -282,7 +281,9 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
         public Dictionary<string, List<double>> Columns { get; } = evaluate.Bins.Keys.ToDictionary(k => k, _ => new List<double>());
         public long Events { get; private set; }
 
-        public IEnumerable<(string Grouping, string[] Labels, List<int> Index)> Categories => _categories.Select(c => (c.Grouping, c.Labels, c.Index));
+        public Grouping[] Categories { get; } = [.. evaluate.Categories.Select(g => new Grouping(g.Key, [.. g.Value.Keys],
+            [.. g.Value.Select(l => new ObjectQuantity(file, $"evaluate.categories.{g.Key}.{l.Key}", l.Value, evaluate.Collection, condition: true))],
+            []))];
 
         public AverageWindow? AverageWindow() => _windowSum is null ? null : new AverageWindow(
             evaluate.Window!, _windowShape[0], _windowShape[1], [.. _windowSum.Select(v => v / Math.Max(1, _windowObjects))], _windowObjects);
@@ -328,9 +329,9 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
                 {
                     values.AddRange(_binQuantities[column].Values(batch));
                 }
-                foreach ((ObjectQuantity[] conditions, List<int> index, _, _) in _categories)
+                foreach (Grouping grouping in Categories)
                 {
-                    AddCategories(batch, conditions, index);
+                    AddCategories(batch, grouping.Conditions, grouping.Index);
                 }
                 if (evaluate.Window is not null)
                 {
