@@ -30,8 +30,10 @@ public sealed class QuickstartTests
         Assert.Contains("workflow 'quickstart': 3 step(s)", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("40,000 events read", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("20,000 events read, 20,000 written → out/quickstart/zee.root", result.Stdout, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^  raw\s+median [0-9.]+\s+σ_eff [0-9.]+ ± [0-9.]+\s+Z σ_CB [0-9.]+ ± [0-9.]+ GeV\s+\(before calibration\)", result.Stdout);
-        Assert.Matches(@"(?m)^  BDT\s+median [0-9.]+\s+σ_eff [0-9.]+ ± [0-9.]+\s+Z σ_CB [0-9.]+ ± [0-9.]+ GeV\s+\([+-][0-9.]+% σ_eff, [+-][0-9.]+% σ_CB vs raw\)", result.Stdout);
+        // The resolution table: objects, median, σ_eff, Δσ_eff, Z σ_CB, Δσ_CB (signed changes vs raw, a minus is narrower).
+        Assert.Matches(@"(?m)^  energy\s+objects\s+median E/E_true\s+σ_eff\s+Δσ_eff\s+Z σ_CB \[GeV\]\s+Δσ_CB$", result.Stdout);
+        Assert.Matches(@"(?m)^  raw\s+[0-9,]+\s+[0-9.]+ ± [0-9.]+\s+[0-9.]+ ± [0-9.]+\s+–\s+[0-9.]+ ± [0-9.–]+\*?\s+–$", result.Stdout);
+        Assert.Matches(@"(?m)^  BDT\s+[0-9,]+\s+[0-9.]+ ± [0-9.]+\s+[0-9.]+ ± [0-9.]+\s+[+−][0-9.]+%\s+[0-9.]+ ± [0-9.–]+\*?\s+[+−][0-9.]+%$", result.Stdout);
         Assert.Contains("report:     out/quickstart/report/index.html", result.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(work.File("out/quickstart/bdt.zip")));
         Assert.True(File.Exists(work.File("out/quickstart/report/index.html")));

@@ -69,10 +69,19 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
     /// <summary>An error about <paramref name="keyPath"/> (dotted for nested keys) of <paramref name="mapping"/>, placed at the key's value.</summary>
     public ConfigurationException AtKey(YamlMapping? mapping, YamlPosition fallback, string keyPath, string message, Exception? inner = null)
     {
+        // Keys may hold dots themselves (a category label "|η| < 0.8"): at each level the longest matching key wins.
+        string[] parts = keyPath.Split('.');
         YamlNode? node = mapping;
-        foreach (string part in keyPath.Split('.'))
+        for (int i = 0; i < parts.Length && node is not null;)
         {
-            node = (node as YamlMapping)?.Find(part);
+            int j = parts.Length;
+            YamlNode? next = null;
+            for (; j > i && next is null; j--)
+            {
+                next = (node as YamlMapping)?.Find(string.Join('.', parts[i..j]));
+            }
+            node = next;
+            i = j + 1;
         }
         YamlPosition position = node?.Position ?? mapping?.FindKey(keyPath.Split('.')[0])?.Position ?? mapping?.Position ?? fallback;
         return new ConfigurationException(File, position.Line, position.Column, $"'{keyPath}': {message}", inner);
