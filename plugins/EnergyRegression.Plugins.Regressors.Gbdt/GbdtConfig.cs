@@ -21,6 +21,12 @@ public enum GbdtLoss
 
     /// <summary>Plain squared error of the target.</summary>
     Mse,
+
+    /// <summary>
+    /// Huber loss of the relative error E_pred/E_true − 1 (quadratic within huber_delta, linear beyond): the tails of the
+    /// raw response pull the correction less. Trained through LightGBM's C API with the project's objective.
+    /// </summary>
+    Huber,
 }
 
 /// <summary>What to do with NaN feature values.</summary>
@@ -181,9 +187,21 @@ public sealed class GbdtConfig : PluginConfig
     [Description("ratio: y = E_true/E_raw, or energy: y = E_true.")]
     public GbdtTarget Target { get; set; } = GbdtTarget.Ratio;
 
-    /// <summary>relative: ((E_pred − E_true)/E_true)², or mse: squared error of y.</summary>
-    [Description("relative: ((E_pred − E_true)/E_true)², or mse: squared error of y.")]
+    /// <summary>relative: ((E_pred − E_true)/E_true)²; mse: squared error of y; huber: Huber loss of E_pred/E_true − 1 (robust to the raw energy's tails).</summary>
+    [Description("relative: ((E_pred − E_true)/E_true)²; mse: squared error of y; huber: Huber loss of E_pred/E_true − 1, quadratic within huber_delta and linear beyond (robust to the raw energy's tails).")]
     public GbdtLoss Loss { get; set; } = GbdtLoss.Relative;
+
+    /// <summary>loss: huber: the relative error where the loss turns from quadratic to linear (≈ 1.35 × the core resolution keeps 95% of least squares' efficiency on a Gaussian core).</summary>
+    [Description("loss: huber: the relative error where the loss turns from quadratic to linear (≈ 1.35 × the core resolution keeps 95% of least squares' efficiency on a Gaussian core).")]
+    public double HuberDelta { get; set; } = 0.02;
+
+    /// <summary>Also learn a per-object energy uncertainty: a second ensemble per region fits ln σ of the relative error (Gaussian likelihood), calibrated on the validation objects so that pulls have width 1; written to uncertainty_output.</summary>
+    [Description("Also learn a per-object energy uncertainty: a second ensemble per region fits ln σ of the relative error (Gaussian likelihood), calibrated on the validation objects so that pulls have width 1; written to uncertainty_output.")]
+    public bool Uncertainty { get; set; }
+
+    /// <summary>Column of the per-object uncertainty of the calibrated energy (GeV). Default &lt;output&gt;Sigma.</summary>
+    [Description("Column of the per-object uncertainty of the calibrated energy (GeV). Default <output>Sigma.")]
+    public string? UncertaintyOutput { get; set; }
 
     /// <summary>Column the calibrated energy is written to. Default &lt;collection&gt;_energyCalib.</summary>
     [Description("Column the calibrated energy is written to. Default <collection>_energyCalib.")]
@@ -266,6 +284,12 @@ public sealed class GbdtConfig : PluginConfig
     /// <summary>The output column.</summary>
     public string OutputColumn => Output ?? Collection + "_energyCalib";
 
+    /// <summary>The uncertainty column.</summary>
+    public string UncertaintyColumn => UncertaintyOutput ?? OutputColumn + "Sigma";
+
+    /// <summary>Whether training needs LightGBM's C API with the project's objectives (a Huber loss, or the uncertainty model).</summary>
+    public bool NeedsNativeObjectives => Loss == GbdtLoss.Huber || Uncertainty;
+
     /// <summary>The regions, or barrel/endcap by default.</summary>
     public IReadOnlyList<GbdtRegion> EffectiveRegions => Regions.Length > 0 ? Regions :
     [
@@ -307,6 +331,14 @@ public sealed class GbdtConfig : PluginConfig
         if (float.IsNaN(NanValue))
         {
             throw new ConfigValueException("nan_value", "must be a number");
+        }
+        if (!(HuberDelta > 0 && HuberDelta < 1))
+        {
+            throw new ConfigValueException("huber_delta", "must be in (0, 1)");
+        }
+        if (NeedsNativeObjectives && Engine == GbdtEngine.FastTree)
+        {
+            throw new ConfigValueException("engine", "fast_tree cannot train loss: huber or uncertainty: true; use auto or light_gbm");
         }
     }
 

@@ -2,25 +2,27 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using EnergyRegression.Models;
+using EnergyRegression.Plugins.Regressors.Gbdt.Training;
 using EnergyRegression.Plugins.Regressors.Gbdt.Trees;
 using EnergyRegression.Running;
 
 namespace EnergyRegression.Plugins.Regressors.Gbdt;
 
-/// <summary>A trained region: its condition, trees and what training measured.</summary>
+/// <summary>A trained region: its condition, trees, what training measured, and the uncertainty trees if trained.</summary>
 internal sealed record GbdtRegionModel(
     string Name, string When, CompleteTreeEnsemble Trees, string Engine, IReadOnlyDictionary<string, string> Hyperparameters,
-    IReadOnlyDictionary<string, double> Metrics, float[] Importance);
+    IReadOnlyDictionary<string, double> Metrics, float[] Importance, UncertaintyModel? Uncertainty = null);
 
 /// <summary>
 /// A trained <c>gbdt</c> model and its file. The model archive (<see cref="ModelArchive"/>) holds
 /// <c>card.json</c>, <c>gbdt.json</c> (columns, target, regions with their conditions, hyperparameters and
 /// metrics), one <c>trees/N.bin</c> per region (the complete-tree layout, little-endian: see
-/// <see cref="WriteTrees"/>) and <c>importance.csv</c>.
+/// <see cref="WriteTrees"/>), with <c>uncertainty: true</c> one <c>trees/N.sigma.bin</c> per region (the uncertainty
+/// trees, same layout; their scale in gbdt.json), and <c>importance.csv</c>.
 /// </summary>
 internal sealed record GbdtModel(
     string Collection, IReadOnlyList<string> Features, string RawEnergy, string TrueEnergy, GbdtTarget Target, string Output,
-    NanPolicy Nan, float NanValue, IReadOnlyList<GbdtRegionModel> Regions)
+    NanPolicy Nan, float NanValue, IReadOnlyList<GbdtRegionModel> Regions, string? UncertaintyOutput = null)
 {
     public const string PluginName = "gbdt";
     public const int FileVersion = 1;
@@ -50,7 +52,7 @@ internal sealed record GbdtModel(
                 + string.Join(" + ", Regions.Select(r => $"{r.Name}: {r.Trees.TreeCount} trees ≤ {r.Trees.Depth} levels")),
             Inputs = inputs,
             Collection = Collection,
-            Outputs = [Output],
+            Outputs = UncertaintyOutput is null ? [Output] : [Output, UncertaintyOutput],
             Target = Target == GbdtTarget.Ratio
                 ? new ModelTarget("ratio", "y = E_true / E_raw; E_calib = ŷ · E_raw", [TrueEnergy, RawEnergy])
                 : new ModelTarget("energy", "y = E_true; E_calib = ŷ", [TrueEnergy]),
@@ -80,20 +82,30 @@ internal sealed record GbdtModel(
             Output = Output,
             Nan = Nan.ToString(),
             NanValue = NanValue,
+            UncertaintyOutput = UncertaintyOutput,
             Regions = [.. Regions.Select((r, i) => new GbdtFileRegion
             {
                 Name = r.Name,
                 When = r.When,
                 Engine = r.Engine,
                 Trees = $"trees/{i}.bin",
+                UncertaintyTrees = r.Uncertainty is null ? null : $"trees/{i}.sigma.bin",
+                UncertaintyScale = r.Uncertainty?.Scale,
                 Hyperparameters = new Dictionary<string, string>(r.Hyperparameters),
                 Metrics = new Dictionary<string, double>(r.Metrics),
             })],
         });
         for (int i = 0; i < Regions.Count; i++)
         {
-            using Stream stream = writer.CreateEntry($"trees/{i}.bin");
-            WriteTrees(stream, Regions[i].Trees);
+            using (Stream stream = writer.CreateEntry($"trees/{i}.bin"))
+            {
+                WriteTrees(stream, Regions[i].Trees);
+            }
+            if (Regions[i].Uncertainty is { } uncertainty)
+            {
+                using Stream stream = writer.CreateEntry($"trees/{i}.sigma.bin");
+                WriteTrees(stream, uncertainty.Trees);
+            }
         }
         writer.WriteBytes("importance.csv", Encoding.UTF8.GetBytes(ImportanceCsv()));
         writer.Commit(card);
@@ -132,14 +144,26 @@ internal sealed record GbdtModel(
         {
             using Stream stream = archive.OpenEntry(region.Trees);
             CompleteTreeEnsemble trees = ReadTrees(stream, path, region.Trees, file.Features.Length);
-            regions.Add(new GbdtRegionModel(region.Name, region.When, trees, region.Engine, region.Hyperparameters, region.Metrics, new float[file.Features.Length]));
+            UncertaintyModel? uncertainty = null;
+            if (file.UncertaintyOutput is not null)
+            {
+                if (region.UncertaintyTrees is null || region.UncertaintyScale is not double scale || !(scale > 0))
+                {
+                    throw new InputDataException(path, "gbdt.json", $"region '{region.Name}' has no uncertainty trees or scale, but the model writes {file.UncertaintyOutput}");
+                }
+                using Stream sigma = archive.OpenEntry(region.UncertaintyTrees);
+                uncertainty = new UncertaintyModel(ReadTrees(sigma, path, region.UncertaintyTrees, file.Features.Length), scale);
+            }
+            regions.Add(new GbdtRegionModel(region.Name, region.When, trees, region.Engine, region.Hyperparameters, region.Metrics,
+                new float[file.Features.Length], uncertainty));
         }
         if (regions.Count == 0)
         {
             throw new InputDataException(path, "gbdt.json", "the model has no regions");
         }
         return new GbdtModel(file.Collection, file.Features, file.RawEnergy, file.TrueEnergy,
-            ParseEnum<GbdtTarget>(file.Target, path, "target"), file.Output, ParseEnum<NanPolicy>(file.Nan, path, "nan"), file.NanValue, regions);
+            ParseEnum<GbdtTarget>(file.Target, path, "target"), file.Output, ParseEnum<NanPolicy>(file.Nan, path, "nan"), file.NanValue, regions,
+            file.UncertaintyOutput);
     }
 
     private static T ParseEnum<T>(string text, string path, string key) where T : struct, Enum =>
@@ -237,6 +261,8 @@ internal sealed record GbdtModel(
 
         public float NanValue { get; set; }
 
+        public string? UncertaintyOutput { get; set; }
+
         public GbdtFileRegion[] Regions { get; set; } = [];
     }
 
@@ -249,6 +275,10 @@ internal sealed record GbdtModel(
         public string Engine { get; set; } = "";
 
         public string Trees { get; set; } = "";
+
+        public string? UncertaintyTrees { get; set; }
+
+        public double? UncertaintyScale { get; set; }
 
         public Dictionary<string, string> Hyperparameters { get; set; } = [];
 

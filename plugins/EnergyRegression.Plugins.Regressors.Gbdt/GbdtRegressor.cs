@@ -47,7 +47,12 @@ public sealed partial class GbdtRegressor : ITrainableRegressor
             {
                 throw new ConfigValueException("collection", $"the model {config.Model} calibrates '{model.Collection}', not '{config.Collection}'");
             }
-            Use(model);
+            // The chain may write the calibrated energy (and its uncertainty) to other columns than training did.
+            Use(model with
+            {
+                Output = config.Output ?? model.Output,
+                UncertaintyOutput = model.UncertaintyOutput is null ? null : config.UncertaintyOutput ?? (config.Output is null ? model.UncertaintyOutput : config.Output + "Sigma"),
+            });
         }
         else
         {
@@ -77,8 +82,13 @@ public sealed partial class GbdtRegressor : ITrainableRegressor
         {
             throw new ConfigValueException("output", $"column '{model.Output}' already exists; choose another 'output'");
         }
+        if (model.UncertaintyOutput is { } sigmaName && batch.HasColumn(sigmaName))
+        {
+            throw new ConfigValueException("uncertainty_output", $"column '{sigmaName}' already exists; choose another 'uncertainty_output'");
+        }
         Span<float> output = batch.AddObjectColumn<float>(model.Collection, model.Output).Values;
         float[] prediction = new float[rows.Count];
+        float[] relativeSigma = model.UncertaintyOutput is null ? [] : new float[rows.Count];
         for (int region = 0; region < model.Regions.Count; region++)
         {
             int[] members = rows.RowsOfRegion(region);
@@ -93,10 +103,27 @@ public sealed partial class GbdtRegressor : ITrainableRegressor
             {
                 prediction[members[i]] = y[i];
             }
+            if (model.UncertaintyOutput is not null && model.Regions[region].Uncertainty is { } uncertainty)
+            {
+                float[] width = uncertainty.Predict(x, members.Length);
+                for (int i = 0; i < members.Length; i++)
+                {
+                    relativeSigma[members[i]] = width[i];
+                }
+            }
         }
         for (int i = 0; i < rows.Count; i++)
         {
             output[i] = model.Target == GbdtTarget.Ratio ? (float)(prediction[i] * rows.RawEnergy[i]) : prediction[i];
+        }
+        if (model.UncertaintyOutput is { } sigmaColumn)
+        {
+            // Objects outside every region get no calibration (0) and no uncertainty (0).
+            Span<float> sigma = batch.AddObjectColumn<float>(model.Collection, sigmaColumn).Values;
+            for (int i = 0; i < rows.Count; i++)
+            {
+                sigma[i] = relativeSigma[i] * output[i];
+            }
         }
     }
 
@@ -108,6 +135,11 @@ public sealed partial class GbdtRegressor : ITrainableRegressor
         (RegionData[] training, long trainObjects) = Collect(data.Training, regions.Count, "training");
         (RegionData[] validation, long validObjects) = Collect(data.Validation, regions.Count, "validation");
         var trainer = new TreeTrainer(_config.Engine, _config.Threads, context.Seed, context.Log);
+        var native = new NativeBoosting(_config.Threads, context.Seed);
+        IObjective objective = _config.Loss == GbdtLoss.Huber ? new RelativeHuber(_config.HuberDelta) : SquaredError.Instance;
+        TrainedTrees Grow(RegionData train, RegionData valid, Hyperparameters h) => _config.Loss == GbdtLoss.Huber
+            ? native.Train(train, valid, h, _config.EarlyStopping, objective, context.Cancellation)
+            : trainer.Train(train, valid, h, _config.EarlyStopping);
         var models = new List<GbdtRegionModel>();
         var curves = new List<RegionCurve>();
         var searchLog = new System.Text.StringBuilder();
@@ -132,31 +164,45 @@ public sealed partial class GbdtRegressor : ITrainableRegressor
             if (_config.Search.Method == SearchMethod.None)
             {
                 chosen = hyper;
-                trees = trainer.Train(training[r], validation[r], hyper, _config.EarlyStopping);
+                trees = Grow(training[r], validation[r], hyper);
             }
             else
             {
                 var search = new HyperparameterSearch(_config.Search, hyper, context.CreateRandom("gbdt-search:" + region.Name), context.Log, region.Name);
-                (chosen, trees) = search.Run(h => trainer.Train(training[r], validation[r], h, _config.EarlyStopping),
-                    t => Metrics(t.Ensemble, scoring)["loss"]);
+                (chosen, trees) = search.Run(h => Grow(training[r], validation[r], h),
+                    t => Metrics(t.Ensemble, scoring, objective)["loss"]);
                 searchLog.Append(search.Csv(region.Name));
             }
-            Dictionary<string, double> metrics = Metrics(trees.Ensemble, scoring);
+            Dictionary<string, double> metrics = Metrics(trees.Ensemble, scoring, objective);
             metrics["training_objects"] = training[r].Rows;
             metrics["validation_objects"] = validation[r].Rows;
             // LightGBM keeps the trees up to the best validation loss when early stopping ends training.
             int? stoppedFrom = _config.EarlyStopping > 0 && validation[r].Rows > 0 && trees.Ensemble.TreeCount < chosen.Trees ? chosen.Trees : null;
-            curves.Add(new RegionCurve(region.Name, LearningCurves.Losses(trees.Ensemble, training[r], context.Cancellation),
-                LearningCurves.Losses(trees.Ensemble, validation[r], context.Cancellation), stoppedFrom));
+            curves.Add(new RegionCurve(region.Name, LearningCurves.Losses(trees.Ensemble, training[r], objective, context.Cancellation),
+                LearningCurves.Losses(trees.Ensemble, validation[r], objective, context.Cancellation), stoppedFrom));
             string kept = stoppedFrom is int configured ? $"{trees.Ensemble.TreeCount} of {configured} trees (early stopping)" : $"{trees.Ensemble.TreeCount} trees";
             context.Log.Info(string.Create(CultureInfo.InvariantCulture,
                 $"gbdt {region.Name}: {kept}; E/E_true median {metrics["median_response_raw"]:0.####} → {metrics["median_response"]:0.####}, σ_eff/median {metrics["resolution_raw"]:0.#####} → {metrics["resolution"]:0.#####}"));
             var chosenSet = new Dictionary<string, string>(chosen.ToDictionary()) { ["trees_grown"] = trees.Ensemble.TreeCount.ToString(CultureInfo.InvariantCulture) };
-            models.Add(new GbdtRegionModel(region.Name, region.When, trees.Ensemble, trees.Engine, chosenSet, metrics, trees.Importance));
+            if (_config.Loss == GbdtLoss.Huber)
+            {
+                chosenSet["huber_delta"] = _config.HuberDelta.ToString("G6", CultureInfo.InvariantCulture);
+            }
+            UncertaintyModel? uncertainty = null;
+            if (_config.Uncertainty)
+            {
+                uncertainty = UncertaintyModel.Train(trees.Ensemble, training[r], validation[r], chosen, _config.EarlyStopping, _config.Target, native, context.Cancellation);
+                metrics["uncertainty_trees"] = uncertainty.Trees.TreeCount;
+                metrics["uncertainty_scale"] = uncertainty.Scale;
+                metrics["pull_width"] = uncertainty.PullWidth(trees.Ensemble, scoring, _config.Target);
+                context.Log.Info(string.Create(CultureInfo.InvariantCulture,
+                    $"gbdt {region.Name}: uncertainty from {uncertainty.Trees.TreeCount} trees, scale {uncertainty.Scale:0.###}; pull width (σ_eff) {metrics["pull_width"]:0.###} on the {(validation[r].Rows > 0 ? "validation" : "training")} objects"));
+            }
+            models.Add(new GbdtRegionModel(region.Name, region.When, trees.Ensemble, trees.Engine, chosenSet, metrics, trees.Importance, uncertainty));
             progress.Advance(1);
         }
         Use(new GbdtModel(_config.Collection, _config.Features, _config.RawEnergyColumn, _config.TrueEnergyColumn, _config.Target,
-            _config.OutputColumn, _config.Nan, _config.NanValue, models));
+            _config.OutputColumn, _config.Nan, _config.NanValue, models, _config.Uncertainty ? _config.UncertaintyColumn : null));
         _searchCsv = searchLog.Length > 0 ? searchLog.ToString() : null;
         _curves = curves;
         _counts = (trainObjects, validObjects);
@@ -173,7 +219,7 @@ public sealed partial class GbdtRegressor : ITrainableRegressor
         {
             WriteSidecar(path, "search.csv", _searchCsv);
         }
-        LearningCurves.Write(path, _curves, LearningCurves.Describe(model.Target, _config.Loss), _context.Log);
+        LearningCurves.Write(path, _curves, LearningCurves.Describe(model.Target, _config.Loss, _config.HuberDelta), _context.Log);
         _context.Log.Info($"gbdt: learning curves (the loss after each tree) in {LearningCurves.CsvPath(path)} and {LearningCurves.PngPath(path)}");
     }
 
@@ -216,6 +262,7 @@ public sealed partial class GbdtRegressor : ITrainableRegressor
                     continue;
                 }
                 double y = _config.Target == GbdtTarget.Ratio ? truth / raw : truth;
+                // The Huber objective works on the relative error itself; the squared errors take it as weights.
                 double weight = _config.Loss == GbdtLoss.Relative ? 1 / (y * y) : 1;
                 regions[region].Add(rows.Row(i), (float)y, (float)weight, raw, truth);
                 objects++;
@@ -232,7 +279,7 @@ public sealed partial class GbdtRegressor : ITrainableRegressor
     /// The loss the trees minimise (weighted mean squared error of y) and the resolution of E_pred/E_true as σ_eff,
     /// with the raw energy's for comparison, on <paramref name="data"/>.
     /// </summary>
-    private Dictionary<string, double> Metrics(CompleteTreeEnsemble trees, RegionData data)
+    private Dictionary<string, double> Metrics(CompleteTreeEnsemble trees, RegionData data, IObjective objective)
     {
         float[] y = new float[data.Rows];
         EnsembleEvaluator.Predict(trees, data.Features, y);
@@ -250,7 +297,7 @@ public sealed partial class GbdtRegressor : ITrainableRegressor
         double medianRaw = Resolution.Median(rawResponse);
         return new Dictionary<string, double>
         {
-            ["loss"] = LearningCurves.Loss(y, data),
+            ["loss"] = LearningCurves.Loss(y, data, objective),
             ["sigma_eff"] = sigmaEff,
             ["sigma_eff_raw"] = sigmaEffRaw,
             ["median_response"] = median,

@@ -31,23 +31,18 @@ internal static class LearningCurves
     public static string PngPath(string modelPath) => GbdtRegressor.Sidecar(modelPath, "curves.png");
 
     /// <summary>
-    /// The objective LightGBM and FastTree minimise for least-squares regression with example weights, as a weighted
-    /// mean: Σ w·(ŷ − y)² / Σ w, with ŷ the model's float prediction and the residual in double (NaN without objects).
-    /// With <c>loss: relative</c> w = 1/y², so each term is ((E_pred − E_true)/E_true)².
+    /// The loss the trees minimise (<paramref name="objective"/>'s mean loss) of float predictions, the residuals in
+    /// double: for least squares with example weights Σ w·(ŷ − y)² / Σ w (with <c>loss: relative</c> w = 1/y², each
+    /// term ((E_pred − E_true)/E_true)²); NaN without objects.
     /// </summary>
-    public static double Loss(ReadOnlySpan<float> prediction, RegionData data)
+    public static double Loss(ReadOnlySpan<float> prediction, RegionData data, IObjective objective)
     {
-        ReadOnlySpan<float> target = data.Target;
-        ReadOnlySpan<float> weight = data.Weight;
-        double loss = 0;
-        double weights = 0;
-        for (int i = 0; i < data.Rows; i++)
+        double[] scores = new double[data.Rows];
+        for (int i = 0; i < scores.Length; i++)
         {
-            double diff = (double)prediction[i] - target[i];
-            loss += weight[i] * diff * diff;
-            weights += weight[i];
+            scores[i] = prediction[i];
         }
-        return weights > 0 ? loss / weights : double.NaN;
+        return objective.MeanLoss(scores, data);
     }
 
     /// <summary>
@@ -57,7 +52,7 @@ internal static class LearningCurves
     /// FastTree fold their initial score into the first tree (the ensemble has no separate bias; the trainer
     /// checks), so the cut ensembles need no base score added. NaN throughout without objects.
     /// </summary>
-    public static double[] Losses(CompleteTreeEnsemble trees, RegionData data, CancellationToken cancellation)
+    public static double[] Losses(CompleteTreeEnsemble trees, RegionData data, IObjective objective, CancellationToken cancellation)
     {
         double[] losses = new double[trees.TreeCount];
         if (data.Rows == 0)
@@ -75,18 +70,21 @@ internal static class LearningCurves
             {
                 prediction[i] = (float)sums[i];
             }
-            losses[k] = Loss(prediction, data);
+            losses[k] = Loss(prediction, data, objective);
         }
         return losses;
     }
 
     /// <summary>What the loss is, for the plot's axis.</summary>
-    public static string Describe(GbdtTarget target, GbdtLoss loss)
+    public static string Describe(GbdtTarget target, GbdtLoss loss, double huberDelta)
     {
         string y = target == GbdtTarget.Ratio ? "E_true/E_raw" : "E_true";
-        return loss == GbdtLoss.Relative
-            ? $"Σ w·(ŷ − y)² / Σ w,  w = 1/y²,  y = {y}"
-            : $"mean (ŷ − y)²,  y = {y}" + (target == GbdtTarget.Energy ? " [GeV²]" : "");
+        return loss switch
+        {
+            GbdtLoss.Relative => $"Σ w·(ŷ − y)² / Σ w,  w = 1/y²,  y = {y}",
+            GbdtLoss.Huber => string.Create(CultureInfo.InvariantCulture, $"mean Huber(ŷ/y − 1),  δ = {huberDelta},  y = {y}"),
+            _ => $"mean (ŷ − y)²,  y = {y}" + (target == GbdtTarget.Energy ? " [GeV²]" : ""),
+        };
     }
 
     /// <summary>Writes the CSV, then the PNG (a PNG that cannot be drawn is a warning on <paramref name="log"/>).</summary>

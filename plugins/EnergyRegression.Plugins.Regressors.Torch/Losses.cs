@@ -122,7 +122,9 @@ internal static class Losses
     public static Tensor CrystalBallNll(CrystalBallParameters p, Tensor y)
     {
         using var scope = NewDisposeScope();
-        Tensor t = (y - p.Mu) / p.Sigma;
+        // |t| is bounded (10⁴ σ is far in a tail either way) so that t² of the core, evaluated for every object, cannot
+        // overflow float32 to ∞ for an object in a tail: where() passes 0 · ∞ = NaN back through the branch not taken.
+        Tensor t = ((y - p.Mu) / p.Sigma).clamp(-1e4, 1e4);
         // Arguments clamped at 0 so that the branch not taken stays finite (no NaN gradients through where).
         Tensor left = p.Alpha1.square() * 0.5 + p.N1 * (p.Alpha1 / p.N1 * (-p.Alpha1 - t).clamp_min(0) + 1).log();
         Tensor right = p.Alpha2.square() * 0.5 + p.N2 * (p.Alpha2 / p.N2 * (t - p.Alpha2).clamp_min(0) + 1).log();

@@ -30,6 +30,7 @@ internal static class BatchBuilder
         Span<long> eventNumber = batch.AddEventColumn<long>("event").Values;
         Span<int> pileup = batch.AddEventColumn<int>("Pileup_nPU").Values;
         Span<float> rho = batch.AddEventColumn<float>("rho").Values;
+        Span<int> vertices = batch.AddEventColumn<int>("PV_npvs").Values;
         for (int e = 0; e < events.Length; e++)
         {
             SimulatedEvent ev = events[e];
@@ -38,6 +39,7 @@ internal static class BatchBuilder
             eventNumber[e] = ev.Entry + 1;
             pileup[e] = ev.PileupInteractions;
             rho[e] = ev.Rho;
+            vertices[e] = ev.PrimaryVertices;
         }
         if (truth && settings.Process == SimulatedProcess.Zee)
         {
@@ -66,6 +68,29 @@ internal static class BatchBuilder
         objects.Float("e5x5", o => o.E5x5);
         objects.Float("e3x3", o => o.E3x3);
         objects.Float("eMax", o => o.EMax);
+        objects.Float("e2nd", o => o.E2nd);
+        objects.Float("eTop", o => o.ETop);
+        objects.Float("eBottom", o => o.EBottom);
+        objects.Float("eLeft", o => o.ELeft);
+        objects.Float("eRight", o => o.ERight);
+        objects.Float("e1x5", o => o.E1x5);
+        objects.Float("e2x5Max", o => o.E2x5Max);
+        objects.Float("esEnergy", o => o.PreshowerEnergy);
+        objects.Float("etaWidth", o => o.EtaWidth);
+        objects.Float("phiWidth", o => o.PhiWidth);
+        objects.Float("eSeedCluster", o => o.SeedClusterEnergy);
+        objects.Int("nClusters", o => o.Clusters);
+        objects.Float("clus1E", o => o.Cluster1Energy);
+        objects.Float("clus1DEta", o => o.Cluster1DEta);
+        objects.Float("clus1DPhi", o => o.Cluster1DPhi);
+        objects.Float("clus2E", o => o.Cluster2Energy);
+        objects.Float("clus2DEta", o => o.Cluster2DEta);
+        objects.Float("clus2DPhi", o => o.Cluster2DPhi);
+        objects.Float("clus3E", o => o.Cluster3Energy);
+        objects.Float("clus3DEta", o => o.Cluster3DEta);
+        objects.Float("clus3DPhi", o => o.Cluster3DPhi);
+        objects.Float("cryEta", o => o.CrystalEta);
+        objects.Float("cryPhi", o => o.CrystalPhi);
         objects.Float("r9", o => o.R9);
         objects.Float("sieie", o => o.SigmaIEtaIEta);
         objects.Float("sipip", o => o.SigmaIPhiIPhi);

@@ -59,9 +59,9 @@ public sealed class SimulateReaderConfig : PluginConfig
     [Description("Z -> ee: mean number of fake (jet) electrons per event.")]
     public double FakeRate { get; set; } = 0.3;
 
-    /// <summary>Also simulate the simplified endcaps (1.566 &lt; |eta| &lt; 2.99).</summary>
-    [Description("Also simulate the simplified endcaps (1.566 < |eta| < 2.99).")]
-    public bool Endcap { get; set; }
+    /// <summary>Simulate the simplified endcaps with their preshower (1.566 &lt; |eta| &lt; 2.99) as well as the barrel; false: the barrel only.</summary>
+    [Description("Simulate the simplified endcaps with their preshower (1.566 < |eta| < 2.99) as well as the barrel; false: the barrel only.")]
+    public bool Endcap { get; set; } = true;
 
     /// <summary>Side of the square crystal window stored per object (Collection_window), centred on the seed.</summary>
     [Description("Side of the square crystal window stored per object (Collection_window), centred on the seed.")]
@@ -91,13 +91,21 @@ public sealed class SimulateReaderConfig : PluginConfig
     [Description("Fraction of dead crystals.")]
     public double DeadFraction { get; set; } = 0.003;
 
-    /// <summary>Per-crystal miscalibration spread of the simulation.</summary>
-    [Description("Per-crystal miscalibration spread of the simulation.")]
-    public double McMiscalibration { get; set; } = 0.005;
+    /// <summary>Per-crystal calibration spread of the simulation in the barrel at eta = 0 (intercalibration and transparency-correction residuals; x(1 + 3(|eta|/1.479)^2) towards its end).</summary>
+    [Description("Per-crystal calibration spread of the simulation in the barrel at eta = 0 (intercalibration and transparency-correction residuals; x(1 + 3(|eta|/1.479)^2) towards its end).")]
+    public double McMiscalibration { get; set; } = 0.012;
 
-    /// <summary>Per-crystal miscalibration spread of the pseudo-data (a different map).</summary>
-    [Description("Per-crystal miscalibration spread of the pseudo-data (a different map).")]
-    public double DataMiscalibration { get; set; } = 0.01;
+    /// <summary>Per-crystal calibration spread of the pseudo-data (a different map) in the barrel at eta = 0.</summary>
+    [Description("Per-crystal calibration spread of the pseudo-data (a different map) in the barrel at eta = 0.")]
+    public double DataMiscalibration { get; set; } = 0.015;
+
+    /// <summary>Per-crystal calibration spread of the simulation in the endcaps.</summary>
+    [Description("Per-crystal calibration spread of the simulation in the endcaps.")]
+    public double EndcapMiscalibration { get; set; } = 0.05;
+
+    /// <summary>Per-crystal calibration spread of the pseudo-data in the endcaps.</summary>
+    [Description("Per-crystal calibration spread of the pseudo-data in the endcaps.")]
+    public double DataEndcapMiscalibration { get; set; } = 0.055;
 
     /// <summary>Pseudo-data: global energy scale relative to the simulation.</summary>
     [Description("Pseudo-data: global energy scale relative to the simulation.")]
@@ -152,6 +160,8 @@ public sealed class SimulateReaderConfig : PluginConfig
         DeadFraction = DeadFraction,
         McMiscalibration = McMiscalibration,
         DataMiscalibration = DataMiscalibration,
+        EndcapMiscalibration = EndcapMiscalibration,
+        DataEndcapMiscalibration = DataEndcapMiscalibration,
         DataScale = DataScale,
         DataSmearing = DataSmearing,
         Pileup = Pileup,
@@ -198,6 +208,8 @@ public sealed class SimulateReaderConfig : PluginConfig
         [nameof(SimulationSettings.DeadFraction)] = "dead_fraction",
         [nameof(SimulationSettings.McMiscalibration)] = "mc_miscalibration",
         [nameof(SimulationSettings.DataMiscalibration)] = "data_miscalibration",
+        [nameof(SimulationSettings.EndcapMiscalibration)] = "endcap_miscalibration",
+        [nameof(SimulationSettings.DataEndcapMiscalibration)] = "data_endcap_miscalibration",
         [nameof(SimulationSettings.DataScale)] = "data_scale",
         [nameof(SimulationSettings.DataSmearing)] = "data_smearing",
         [nameof(SimulationSettings.Pileup)] = "pileup",

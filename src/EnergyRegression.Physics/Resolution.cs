@@ -111,6 +111,26 @@ public static class Resolution
     }
 
     /// <summary>
+    /// The RMS of the values about their mean, √(Σ(x − x̄)²/n) (NaN ignored; NaN when none remain): the
+    /// population standard deviation, as ROOT's TH1::GetRMS.
+    /// </summary>
+    public static double Rms(ReadOnlySpan<double> values)
+    {
+        double mean = Mean(values);
+        double sum = 0;
+        int n = 0;
+        foreach (double v in values)
+        {
+            if (!double.IsNaN(v))
+            {
+                sum += (v - mean) * (v - mean);
+                n++;
+            }
+        }
+        return n == 0 ? double.NaN : Math.Sqrt(sum / n);
+    }
+
+    /// <summary>
     /// The root mean square of the differences <paramref name="predicted"/> − <paramref name="truth"/> over the pairs
     /// where both are numbers; NaN when there are none.
     /// </summary>

@@ -56,11 +56,15 @@ public sealed class EventSimulator : IDisposable
     public IReadOnlyList<(int IEta, int IPhi)> DeadCrystalIndices()
     {
         var dead = new List<(int IEta, int IPhi)>(_conditions.DeadCount);
-        for (int crystal = 0; crystal < _geometry.CrystalCount; crystal++)
+        for (int ring = 0; ring < _geometry.RingCount; ring++)
         {
-            if (_conditions.IsDead(crystal))
+            ref readonly CrystalRing crystals = ref _geometry.Ring(ring);
+            for (int phi = 0; phi < crystals.PhiCount; phi++)
             {
-                dead.Add((_geometry.Ring(crystal / CalorimeterGeometry.PhiCount).IEta, crystal % CalorimeterGeometry.PhiCount + 1));
+                if (_conditions.IsDead(crystals.Crystal(phi)))
+                {
+                    dead.Add((crystals.IEta, phi + 1));
+                }
             }
         }
         return dead;
@@ -81,6 +85,9 @@ public sealed class EventSimulator : IDisposable
     }
 
     internal const double NaturalConstant = 0.0014;
+
+    /// <summary>Probability that a pile-up interaction gives a reconstructed primary vertex (CMS: ≈ 0.7).</summary>
+    public const double VertexEfficiency = 0.7;
 
     /// <summary>
     /// The one global factor the reconstruction applies to the raw supercluster energy to get the
@@ -110,6 +117,8 @@ public sealed class EventSimulator : IDisposable
         private readonly Reconstructor _reconstructor;
         private readonly List<Impact> _impacts = [];
         private readonly List<Candidate> _candidates = [];
+        private readonly List<PreshowerHit> _preshower = [];
+        private readonly List<Impact> _showers = [];
         private readonly List<(RecoObject Object, int Ring, int Phi)> _objects = [];
 
         public Workspace(EventSimulator owner)
@@ -128,11 +137,13 @@ public sealed class EventSimulator : IDisposable
             _deposits.Clear();
             _impacts.Clear();
             _candidates.Clear();
+            _preshower.Clear();
             _objects.Clear();
 
             int pileup = random.Poisson(settings.Pileup);
             target.PileupInteractions = pileup;
             target.Rho = (float)Math.Max(0, 0.6 * pileup * (1 + 0.1 * random.NextGaussian()));
+            target.PrimaryVertices = 1 + random.Binomial(pileup, VertexEfficiency);
 
             if (settings.Process == SimulatedProcess.ParticleGun)
             {
@@ -151,13 +162,59 @@ public sealed class EventSimulator : IDisposable
                 }
             }
 
-            foreach (Impact impact in _impacts)
+            MergeCloseShowers(_impacts, _showers);
+            foreach (Impact impact in _showers)
             {
-                _owner._showers.Deposit(impact.Energy, impact.Photon, impact.Eta, impact.Phi, ref random, _deposits);
+                _owner._showers.Deposit(impact.Energy, impact.Photon, impact.Eta, impact.Phi, ref random, _deposits, out double preshower);
+                if (preshower > 0)
+                {
+                    _preshower.Add(new PreshowerHit(impact.Eta, impact.Phi, preshower));
+                }
             }
             _readout.StartEvent(_deposits, Hash.Mix(((ulong)(uint)settings.Seed << 32) ^ Hash.Mix((ulong)entry + 0x5EED)), pileup);
             Reconstruct(target, pileup, ref random);
         }
+
+        /// <summary>
+        /// The impacts to shower: photons (brem, fakes' π⁰ photons) that land within <see cref="MergeDistance"/> crystals of
+        /// an earlier photon in both η and φ are showered as one, at their energy-weighted position — showers add up
+        /// linearly and their lateral shape barely depends on the energy, and the many brem photons of an energetic
+        /// electron land on nearly the same spot. Electrons and conversion legs shower on their own.
+        /// </summary>
+        private static void MergeCloseShowers(List<Impact> impacts, List<Impact> showers)
+        {
+            showers.Clear();
+            foreach (Impact impact in impacts)
+            {
+                int into = -1;
+                if (impact.Photon)
+                {
+                    double width = Math.Abs(impact.Eta) < CalorimeterGeometry.EndcapEtaLow ? CalorimeterGeometry.BarrelDeltaEta : CalorimeterGeometry.EndcapDeltaEta;
+                    for (int k = 0; k < showers.Count && into < 0; k++)
+                    {
+                        Impact other = showers[k];
+                        if (other.Photon && Math.Abs(other.Eta - impact.Eta) < MergeDistance * width
+                            && Math.Abs(Kinematics.DeltaPhi(other.Phi, impact.Phi)) < MergeDistance * width)
+                        {
+                            into = k;
+                        }
+                    }
+                }
+                if (into < 0)
+                {
+                    showers.Add(impact);
+                    continue;
+                }
+                Impact merged = showers[into];
+                double energy = merged.Energy + impact.Energy;
+                double share = impact.Energy / energy;
+                showers[into] = new Impact(energy, merged.Eta + share * (impact.Eta - merged.Eta),
+                    Kinematics.WrapPhi(merged.Phi + share * Kinematics.DeltaPhi(impact.Phi, merged.Phi)), true);
+            }
+        }
+
+        /// <summary>Photons landing closer than this (in crystal widths, in η and in φ) are showered as one.</summary>
+        private const double MergeDistance = 0.25;
 
         /// <summary>A true electron or photon: truth record, tracker transport, a candidate at its main impact.</summary>
         private void AddTrue(TrueParticle particle, SimulatedEvent target, ref RandomStream random)
@@ -241,7 +298,7 @@ public sealed class EventSimulator : IDisposable
                 {
                     continue; // two particles in one cluster: reconstructed once, matched to the first (true before fakes)
                 }
-                (RecoObject o, double seedClusterEta) = _reconstructor.Cluster(ring, phi);
+                (RecoObject o, double seedClusterEta) = _reconstructor.Cluster(ring, phi, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_preshower));
                 o.GenIndex = candidate.GenIndex;
                 bool fake = candidate.GenIndex < 0;
                 if (_owner.IsPhotonSample)
@@ -253,7 +310,7 @@ public sealed class EventSimulator : IDisposable
                 {
                     MeasureTrack(ref o, seedClusterEta, candidate, target, fake, ref random);
                 }
-                o.Pt = (float)(o.Energy * GlobalEnergyCorrection / Math.Cosh(o.Eta));
+                o.Pt = (float)((o.Energy + o.PreshowerEnergy) * GlobalEnergyCorrection / Math.Cosh(o.Eta));
                 double isolationPt = (fake ? random.Exponential(6) : random.Exponential(0.5)) + 0.02 * pileup * random.NextDouble();
                 o.RelIso = o.Pt > 0 ? (float)(isolationPt / o.Pt) : 99;
                 o.HOverE = (float)(fake ? random.Exponential(0.1) : random.Exponential(0.004));
@@ -274,9 +331,13 @@ public sealed class EventSimulator : IDisposable
         }
 
         /// <summary>
-        /// The electron's track: pT at the vertex with the tracker's resolution (1.5% ⊕ 0.02%·pT),
-        /// direction with 0.5 mrad, p_out after the brem with 5%; matching to the cluster: Δη to the
-        /// seed cluster, Δφ between the supercluster and the track extrapolated without energy loss.
+        /// The electron's track as a Gaussian-sum-filter fit measures it (CMS, J. Phys. G 31 (2005) N9; CMS-EGM-13-001,
+        /// section 4): the momentum at the vertex with the tracker's resolution, 1.5% (2.2% at |η| = 2.5) ⊕ 0.02%·pT,
+        /// that degrades with the energy the electron radiated in the tracker, f = 1 − p_out/p_in: + 8%·f in
+        /// quadrature, and with probability f the fit follows part of the brem and measures low by f·u, u exponential
+        /// of mean 0.15 — the long low tail of electron momenta at large fbrem. Direction with 0.5 mrad; p_out after the
+        /// brem with 5%; matching to the cluster: Δη to the seed cluster, Δφ between the supercluster and the track
+        /// extrapolated without energy loss.
         /// </summary>
         private static void MeasureTrack(ref RecoObject o, double seedClusterEta, Candidate candidate, SimulatedEvent target, bool fake, ref RandomStream random)
         {
@@ -293,8 +354,11 @@ public sealed class EventSimulator : IDisposable
                 eta = gen.Eta + 0.0005 * random.NextGaussian();
                 phi = gen.Phi + 0.0005 * random.NextGaussian();
             }
-            double resolution = Math.Sqrt(0.015 * 0.015 + 0.0002 * ptVertex * (0.0002 * ptVertex));
-            double trackPt = ptVertex * (1 + resolution * random.NextGaussian());
+            double radiated = Math.Clamp(1 - ptCalorimeter / ptVertex, 0, 1);
+            double tracker = 0.015 * (1 + 0.2 * Math.Abs(eta));
+            double resolution = Math.Sqrt(tracker * tracker + 0.0002 * ptVertex * (0.0002 * ptVertex) + 0.08 * radiated * (0.08 * radiated));
+            double followsBrem = random.Bernoulli(radiated) ? Math.Min(1, radiated * random.Exponential(0.15)) : 0;
+            double trackPt = ptVertex * (1 + resolution * random.NextGaussian()) * (1 - followsBrem);
             double outPt = ptCalorimeter * (1 + 0.05 * random.NextGaussian());
             o.Eta = (float)eta;
             o.Phi = (float)Kinematics.WrapPhi(phi);

@@ -50,8 +50,23 @@ public struct RecoObject
     /// <summary>Charge from the track (photons: 0).</summary>
     public int Charge;
 
-    /// <summary>Raw supercluster energy: the seed's 5 × 5 plus 5-crystal η dominoes within ±17 crystals in φ above 0.35 GeV (collects brem).</summary>
+    /// <summary>Raw supercluster energy: the kept sub-clusters of 5-crystal η dominoes within ±17 crystals in φ (the seed's 5 × 5 included; collects brem).</summary>
     public float Energy;
+
+    /// <summary>Energy the preshower measured under the supercluster (endcaps, 1.653 &lt; |η| &lt; 2.6; else 0).</summary>
+    public float PreshowerEnergy;
+
+    /// <summary>Energy-weighted η and φ widths of the supercluster's crystals.</summary>
+    public float EtaWidth, PhiWidth;
+
+    /// <summary>Energy of the seed sub-cluster (the run of dominoes holding the seed).</summary>
+    public float SeedClusterEnergy;
+
+    /// <summary>Number of sub-clusters in the supercluster (the seed's included).</summary>
+    public int Clusters;
+
+    /// <summary>The three largest other sub-clusters: energy and η, φ distance to the seed sub-cluster (0 when absent).</summary>
+    public float Cluster1Energy, Cluster1DEta, Cluster1DPhi, Cluster2Energy, Cluster2DEta, Cluster2DPhi, Cluster3Energy, Cluster3DEta, Cluster3DPhi;
 
     /// <summary>Sum of the 5 × 5 crystals around the seed.</summary>
     public float E5x5;
@@ -61,6 +76,18 @@ public struct RecoObject
 
     /// <summary>The seed crystal's energy.</summary>
     public float EMax;
+
+    /// <summary>The second most energetic crystal of the 5 × 5.</summary>
+    public float E2nd;
+
+    /// <summary>The crystals next to the seed: +η (top), −η (bottom), −φ (left), +φ (right).</summary>
+    public float ETop, EBottom, ELeft, ERight;
+
+    /// <summary>The seed's 5-crystal η strip; the larger of the 2 × 5 strips made of it and a neighbouring column.</summary>
+    public float E1x5, E2x5Max;
+
+    /// <summary>Position of the shower in the seed crystal: log-weighted 3 × 3 centre, in crystal widths from the seed's centre (η, φ).</summary>
+    public float CrystalEta, CrystalPhi;
 
     /// <summary>E3x3 / supercluster energy.</summary>
     public float R9;
@@ -115,6 +142,25 @@ public struct RecoObject
 
     /// <summary>Index of the matched true particle in the event's generated collection, −1 for fakes (simulation only).</summary>
     public int GenIndex;
+
+    /// <summary>Sets the reported sub-cluster <paramref name="k"/> (0, 1, 2).</summary>
+    public void SetCluster(int k, float energy, float dEta, float dPhi)
+    {
+        switch (k)
+        {
+            case 0:
+                (Cluster1Energy, Cluster1DEta, Cluster1DPhi) = (energy, dEta, dPhi);
+                break;
+            case 1:
+                (Cluster2Energy, Cluster2DEta, Cluster2DPhi) = (energy, dEta, dPhi);
+                break;
+            case 2:
+                (Cluster3Energy, Cluster3DEta, Cluster3DPhi) = (energy, dEta, dPhi);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(k));
+        }
+    }
 }
 
 #pragma warning restore CA1051
@@ -130,6 +176,9 @@ public sealed class SimulatedEvent
 
     /// <summary>Median energy density from pile-up (GeV per unit area), like NanoAOD's rho.</summary>
     public float Rho { get; internal set; }
+
+    /// <summary>Reconstructed primary vertices (NanoAOD's PV_npvs): the hard interaction and the pile-up ones found.</summary>
+    public int PrimaryVertices { get; internal set; }
 
     /// <summary>True Z mass, pT and rapidity (Z → ee only; NaN otherwise).</summary>
     public (float Mass, float Pt, float Rapidity) Z { get; internal set; } = (float.NaN, float.NaN, float.NaN);
@@ -148,6 +197,7 @@ public sealed class SimulatedEvent
         Entry = entry;
         PileupInteractions = 0;
         Rho = 0;
+        PrimaryVertices = 0;
         Z = (float.NaN, float.NaN, float.NaN);
         Gen.Clear();
         Objects.Clear();

@@ -84,8 +84,8 @@ public sealed record SimulationSettings
 
     // ---- detector ----
 
-    /// <summary>Simulate the simplified endcaps (1.566 &lt; |η| &lt; 2.99) as well as the barrel.</summary>
-    public bool Endcap { get; init; }
+    /// <summary>Simulate the simplified endcaps with the preshower (1.566 &lt; |η| &lt; 2.99) as well as the barrel.</summary>
+    public bool Endcap { get; init; } = true;
 
     /// <summary>Side of the square crystal window stored per object, centred on the seed crystal.</summary>
     public int WindowSize { get; init; } = 32;
@@ -111,11 +111,17 @@ public sealed record SimulationSettings
     /// <summary>Fraction of dead crystals (they read 0).</summary>
     public double DeadFraction { get; init; } = 0.003;
 
-    /// <summary>Per-crystal intercalibration spread of the simulation.</summary>
-    public double McMiscalibration { get; init; } = 0.005;
+    /// <summary>Per-crystal calibration spread of the simulation at η = 0 (4 × at the barrel's end; see <c>DetectorConditions</c>).</summary>
+    public double McMiscalibration { get; init; } = 0.012;
 
-    /// <summary>Per-crystal intercalibration spread of the pseudo-data (another map).</summary>
-    public double DataMiscalibration { get; init; } = 0.01;
+    /// <summary>Per-crystal calibration spread of the pseudo-data (another map) at η = 0 (4 × at the barrel's end).</summary>
+    public double DataMiscalibration { get; init; } = 0.015;
+
+    /// <summary>Per-crystal calibration spread of the simulation in the endcaps.</summary>
+    public double EndcapMiscalibration { get; init; } = 0.05;
+
+    /// <summary>Per-crystal calibration spread of the pseudo-data in the endcaps.</summary>
+    public double DataEndcapMiscalibration { get; init; } = 0.055;
 
     /// <summary>Global energy scale of the pseudo-data relative to the simulation.</summary>
     public double DataScale { get; init; } = 0.985;
@@ -159,6 +165,8 @@ public sealed record SimulationSettings
             (nameof(DeadFraction), DeadFraction is >= 0 and < 0.5, "dead fraction must be in [0, 0.5)"),
             (nameof(McMiscalibration), McMiscalibration is >= 0 and < 0.5, "miscalibration spreads must be in [0, 0.5)"),
             (nameof(DataMiscalibration), DataMiscalibration is >= 0 and < 0.5, "miscalibration spreads must be in [0, 0.5)"),
+            (nameof(EndcapMiscalibration), EndcapMiscalibration is >= 0 and < 0.5, "miscalibration spreads must be in [0, 0.5)"),
+            (nameof(DataEndcapMiscalibration), DataEndcapMiscalibration is >= 0 and < 0.5, "miscalibration spreads must be in [0, 0.5)"),
             (nameof(DataScale), DataScale is > 0.5 and < 2, "data scale must be in (0.5, 2)"),
             (nameof(DataSmearing), DataSmearing is >= 0 and < 0.5, "data smearing must be in [0, 0.5)"),
             (nameof(Pileup), Pileup is >= 0 and <= 300, "pileup must be in [0, 300]"),

@@ -73,6 +73,20 @@ public sealed partial class CopyableConfigTests
             electrons += n;
         }
         Assert.True(electrons > 100, $"{electrons} electrons in 150 gun events");
+
+        // The evaluation of the held-out electrons reports the pull (E − E_true)/σ of the per-electron σ, per region.
+        Tool.Result evaluate = Tool.Run(work.Path, "evaluate", chain, "--max-events", "600", "--report", "report", "--quiet");
+        Succeeded(evaluate);
+        Assert.Contains("mlp pull σ_eff", evaluate.Stdout, StringComparison.Ordinal);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(work.File("report/metrics.json")));
+        JsonElement[] energies = [.. metrics.RootElement.GetProperty("energies").EnumerateArray()];
+        JsonElement pull = energies[1].GetProperty("pull");
+        Assert.Equal(energies[1].GetProperty("overall").GetProperty("count").GetInt32(), pull.GetProperty("count").GetInt32());
+        Assert.True(pull.GetProperty("rms").GetProperty("value").GetDouble() > 0);
+        JsonElement regions = energies[1].GetProperty("categories").GetProperty("region").GetProperty("pulls");
+        Assert.Equal(pull.GetProperty("count").GetInt32(), regions.GetProperty("EB").GetProperty("count").GetInt32()
+            + regions.GetProperty("EE").GetProperty("count").GetInt32());
+        Assert.True(File.Exists(work.File("report/pull.png")));
     }
 
     [Fact]

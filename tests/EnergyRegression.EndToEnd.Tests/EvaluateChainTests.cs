@@ -88,9 +88,20 @@ public sealed class EvaluateChainTests
             Assert.InRange(zPeak.GetProperty("parameters").GetProperty("sigma_cb").GetProperty("value").GetDouble(), 0, 10);
             Assert.Equal(91.1876, zPeak.GetProperty("parameters").GetProperty("m_z").GetProperty("value").GetDouble());
             Assert.True(zPeak.GetProperty("degrees_of_freedom").GetInt32() > 0);
-            Assert.True(energy.GetProperty("improvement").TryGetProperty("sigma_cb", out _));
+            Assert.True(energy.GetProperty("change_vs_raw").TryGetProperty("sigma_cb", out _));
         }
-        Assert.Equal(0, energies[0].GetProperty("improvement").GetProperty("sigma_eff").GetDouble());
+        Assert.Equal(0, energies[0].GetProperty("change_vs_raw").GetProperty("sigma_eff").GetDouble());
+        // Every change is (model − raw)/raw: negative where the model is narrower, and so printed with a minus.
+        foreach (JsonElement model in energies.Skip(1))
+        {
+            double change = model.GetProperty("change_vs_raw").GetProperty("sigma_eff").GetDouble();
+            double expected = model.GetProperty("overall").GetProperty("sigma_eff").GetProperty("value").GetDouble()
+                / energies[0].GetProperty("overall").GetProperty("sigma_eff").GetProperty("value").GetDouble() - 1;
+            Assert.Equal(expected, change, 1e-12);
+            string label = model.GetProperty("label").GetString()!;
+            string sign = change < 0 ? "−" : "\\+";
+            Assert.Matches($@"(?m)^{label}\s+[0-9,]+\s+[0-9.]+ ± [0-9.]+\s+[0-9.]+ ± [0-9.]+\s+{sign}[0-9]+\.[0-9]%\s", evaluate.Stdout);
+        }
     }
 
     [Fact]

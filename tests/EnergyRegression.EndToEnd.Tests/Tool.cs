@@ -28,7 +28,11 @@ internal static class Tool
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
     }
 
-    public static Result Run(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    public static Result Run(string workingDirectory, IDictionary<string, string>? environment, params string[] args) =>
+        Run(TimeSpan.FromMinutes(3), workingDirectory, environment, args);
+
+    /// <summary>Runs the tool and waits at most <paramref name="timeout"/> (the few runs that train for minutes).</summary>
+    public static Result Run(TimeSpan timeout, string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,10 +54,10 @@ internal static class Tool
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"energyreg {string.Join(' ', args)} did not finish in 3 minutes");
+            throw new TimeoutException($"energyreg {string.Join(' ', args)} did not finish in {timeout.TotalMinutes:0} minutes");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }

@@ -26,4 +26,22 @@ public sealed class ObjectPairsTests
     {
         Assert.Throws<ArgumentException>(() => ObjectPairs.LeadingPerEvent(new long[3], new double[2]));
     }
+
+    [Fact]
+    public void Pair_categories_join_the_labels_in_their_order_whatever_the_objects_order()
+    {
+        string[] labels = ["EB", "EE", "ES"];
+        Assert.Equal(["EB–EB", "EB–EE", "EB–ES", "EE–EE", "EE–ES", "ES–ES"], PairCategories.Labels(labels));
+        string[] pairs = PairCategories.Labels(labels);
+        Assert.Equal("EB–EB", pairs[PairCategories.Of(0, 0, 3)]);
+        Assert.Equal("EB–EE", pairs[PairCategories.Of(1, 0, 3)]);
+        Assert.Equal("EB–EE", pairs[PairCategories.Of(0, 1, 3)]);
+        Assert.Equal("EE–ES", pairs[PairCategories.Of(2, 1, 3)]);
+        Assert.Equal("ES–ES", pairs[PairCategories.Of(2, 2, 3)]);
+        // An object in no category: the pair is in none.
+        Assert.Equal(-1, PairCategories.Of(-1, 0, 3));
+        Assert.Equal(-1, PairCategories.Of(1, -1, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PairCategories.Of(0, 3, 3));
+        Assert.Equal(["high R9–high R9", "high R9–low R9", "low R9–low R9"], PairCategories.Labels(["high R9", "low R9"]));
+    }
 }

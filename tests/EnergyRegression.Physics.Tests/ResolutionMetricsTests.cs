@@ -43,6 +43,15 @@ public class ResolutionMetricsTests
     }
 
     [Fact]
+    public void Rms_is_the_population_standard_deviation_about_the_mean()
+    {
+        // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squared deviations 9+1+1+1+0+0+4+16 = 32, 32/8 = 4 → RMS 2 (NaN ignored).
+        Assert.Equal(2, Resolution.Rms([2, 4, 4, 4, 5, 5, 7, 9, double.NaN]), 1e-15);
+        Assert.Equal(0, Resolution.Rms([3.5]));
+        Assert.True(double.IsNaN(Resolution.Rms([])));
+    }
+
+    [Fact]
     public void Bootstrap_error_of_the_mean_is_sigma_over_root_n()
     {
         double[] x = Gaussian(2000, 0, 1, seed: 5);

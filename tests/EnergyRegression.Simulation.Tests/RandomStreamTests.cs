@@ -166,13 +166,20 @@ public class RandomStreamTests
         double[] table = [.. Enumerable.Range(0, 65536).Select(k => (double)Hash.Gaussian16((ulong)k))];
         for (int k = 0; k < 32768; k++)
         {
-            Assert.Equal(-table[k], table[65535 - k], 1e-6);
+            Assert.Equal(-table[k], table[65535 - k], 1e-5);
+            // Within 5e-3 of the exact quantile Φ⁻¹((k + ½)/65536) up to 3σ (the linear interpolation bends in the tails).
+            double exact = Math.Abs(EnergyRegression.Physics.SpecialFunctions.NormalQuantile((k + 0.5) / 65536));
+            if (exact < 3)
+            {
+                Assert.Equal(exact, Math.Abs(table[k]), 5e-3);
+            }
         }
-        // Φ⁻¹(1 − ½/65536) = 4.3249190408 (Wichura's AS241).
-        Assert.Equal(4.324919040826044, table.Max(), 1e-6);
-        Assert.Equal(0, table.Average(), 1e-9);
-        // The grid of quantiles has a variance just below 1.
-        Assert.InRange(table.Sum(x => x * x) / table.Length, 0.9995, 1.0);
+        // Monotone, as a quantile function; the tails stop at ≈ 3.6σ (the exact grid would reach Φ⁻¹(1 − ½/65536) = 4.32).
+        Assert.All(Enumerable.Range(1, 65535), k => Assert.True(table[k] >= table[k - 1]));
+        Assert.InRange(table.Max(), 3.6, 4.33);
+        Assert.Equal(0, table.Average(), 1e-6);
+        // Variance 1 within 1e-3.
+        Assert.InRange(table.Sum(x => x * x) / table.Length, 0.999, 1.001);
         // Only the low 16 bits matter.
         Assert.Equal(Hash.Gaussian16(0x1234), Hash.Gaussian16(0xFFFF_0000_0000_1234));
 

@@ -20,7 +20,7 @@ public class ReadoutTests
         var all = new float[Barrel.CrystalCount];
         for (int ring = 0; ring < Barrel.RingCount; ring++)
         {
-            readout.ReadRow(ring, 0, all.AsSpan(ring * 360, 360));
+            readout.ReadRow(ring, 0, all.AsSpan(Barrel.Ring(ring).FirstCrystal, Barrel.Ring(ring).PhiCount));
         }
         return all;
     }
@@ -55,7 +55,7 @@ public class ReadoutTests
             readout.ReadRow(Ring, start, part);
             for (int i = 0; i < part.Length; i++)
             {
-                Assert.Equal(row[CalorimeterGeometry.WrapPhi(start + i)], part[i]);
+                Assert.Equal(row[Barrel.Ring(Ring).WrapPhi(start + i)], part[i]);
             }
         }
         Assert.Equal(row[110], readout.Measured(Ring, 110));
@@ -91,23 +91,32 @@ public class ReadoutTests
     }
 
     [Fact]
-    public void Pile_up_fills_crystals_at_the_documented_occupancy_and_energy()
+    public void Pile_up_adds_the_documented_in_time_energy_and_out_of_time_smearing()
     {
-        // Per interaction a barrel crystal is hit with probability 0.0015, with an exponential of mean
-        // 0.15 GeV: for 200 interactions p = 1 − e^(−0.3) = 0.2592 and ⟨E⟩ = p · 0.15 GeV.
+        // Per interaction a barrel crystal is hit with probability q = 0.0006, with an exponential of mean m = 0.15 GeV:
+        // for 200 interactions p = 1 − e^(−0.12). In time: mean p·m, variance p·2m² − (p·m)². Out of time: zero mean,
+        // variance 0.3 · p·2m² (Readout.OutOfTimeResidual).
         (Readout readout, CrystalEnergies deposits, _) = Build(new SimulationSettings { DeadFraction = 0, McMiscalibration = 0 });
         readout.StartEvent(deposits, 99, 0);
         float[] quiet = ReadAll(readout);
         readout.StartEvent(deposits, 99, 200);
         float[] busy = ReadAll(readout);
         double[] extra = [.. Enumerable.Range(0, quiet.Length).Select(i => (double)busy[i] - quiet[i])];
-        double p = 1 - Math.Exp(-200 * 0.0015);
+        const double M = 0.15;
+        double p = 1 - Math.Exp(-200 * 0.0006);
+        double variance = p * 2 * M * M - p * M * p * M + 0.3 * p * 2 * M * M;
         int n = extra.Length;
-        double occupied = extra.Count(e => e > 1e-6) / (double)n;
-        Assert.Equal(p, occupied, 4 * Math.Sqrt(p * (1 - p) / n));
-        double meanDeposit = extra.Where(e => e > 1e-6).Average();
-        Assert.Equal(0.15, meanDeposit, 4 * 0.15 / Math.Sqrt(p * n));
-        Assert.All(extra, e => Assert.True(e > -1e-6));
+        Assert.Equal(p * M, Stat.Mean(extra), 4 * Math.Sqrt(variance / n));
+        Assert.Equal(variance, Stat.Variance(extra), 0.05 * variance);
+        // No interactions: nothing added.
+        readout.StartEvent(deposits, 99, 0);
+        Assert.Equal(quiet, ReadAll(readout));
+        // The endcaps: 4 × the occupancy (their crystals cover 4 × the η–φ area) and the energy × cosh η.
+        var geometry = new CalorimeterGeometry(endcap: true);
+        CrystalRing ring = geometry.Ring(geometry.RingAt(2.2));
+        (double occupancy, double mean) = Readout.PileupOf(ring);
+        Assert.Equal(4 * 0.0006, occupancy, 1e-15);
+        Assert.Equal(M * Math.Cosh(ring.EtaCentre), mean, 1e-12);
     }
 
     [Fact]

@@ -12,7 +12,11 @@ public class ShowerModelTests
     private const int Ring = 95;
     private const int Phi = 110;
 
-    private static int Crystal(int ring, int phi) => ring * CalorimeterGeometry.PhiCount + phi;
+    private static int Crystal(int ring, int phi) => Barrel.Ring(ring).Crystal(phi);
+
+    private static double PhiCentre(int phi) => Barrel.Ring(Ring).PhiCentre(phi);
+
+    private static double EtaCentre(int ring) => Barrel.Ring(ring).EtaCentre;
 
     [Fact]
     public void A_shower_at_a_crystal_centre_is_symmetric()
@@ -21,7 +25,7 @@ public class ShowerModelTests
         var model = new ShowerModel(Barrel, stochastic: 0, constant: 0);
         var deposits = new CrystalEnergies(Barrel.CrystalCount);
         var random = new RandomStream(1);
-        Assert.True(model.Deposit(50, photon: true, Barrel.EtaCentre(Ring), CalorimeterGeometry.PhiCentre(Phi), ref random, deposits));
+        Assert.True(model.Deposit(50, photon: true, EtaCentre(Ring), PhiCentre(Phi), ref random, deposits));
         float centre = deposits[Crystal(Ring, Phi)];
         float side = deposits[Crystal(Ring, Phi + 1)];
         Assert.True(centre > 0.7f * 50, $"centre crystal {centre}");
@@ -58,7 +62,7 @@ public class ShowerModelTests
         var model = new ShowerModel(Barrel, stochastic: 0, constant: 0);
         var deposits = new CrystalEnergies(Barrel.CrystalCount);
         var random = new RandomStream(3);
-        Assert.True(model.Deposit(0.15, false, Barrel.EtaCentre(Ring) + 0.008, CalorimeterGeometry.PhiCentre(Phi) - 0.008, ref random, deposits));
+        Assert.True(model.Deposit(0.15, false, EtaCentre(Ring) + 0.008, PhiCentre(Phi) - 0.008, ref random, deposits));
         Assert.Equal(Crystal(Ring, Phi), Assert.Single(deposits.Touched));
         Assert.Equal(0.15f, deposits[Crystal(Ring, Phi)], 1e-6f);
     }
@@ -82,7 +86,7 @@ public class ShowerModelTests
                 // The same random stream for both: the same longitudinal profile.
                 var random = new RandomStream(4, (ulong)i);
                 deposits.Clear();
-                model.Deposit(Energy, true, Barrel.EtaCentre(Ring), CalorimeterGeometry.PhiCentre(Phi), ref random, deposits);
+                model.Deposit(Energy, true, EtaCentre(Ring), PhiCentre(Phi), ref random, deposits);
                 double sum = 0;
                 for (int dr = -1; dr <= 1; dr++)
                 {

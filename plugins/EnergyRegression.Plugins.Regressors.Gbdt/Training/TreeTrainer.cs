@@ -8,7 +8,7 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace EnergyRegression.Plugins.Regressors.Gbdt.Training;
 
 /// <summary>Trees grown by ML.NET, converted for the project's evaluator, with what the card reports.</summary>
-internal sealed record TrainedTrees(CompleteTreeEnsemble Ensemble, float[] Importance, string Engine, ITransformer MlNetModel, MLContext MlNet);
+internal sealed record TrainedTrees(CompleteTreeEnsemble Ensemble, float[] Importance, string Engine, ITransformer? MlNetModel, MLContext? MlNet);
 
 /// <summary>
 /// Grows the trees of one region with LightGBM through ML.NET (or FastTree, managed, when LightGBM's native
@@ -135,6 +135,10 @@ internal sealed class TreeTrainer(GbdtEngine engine, int threads, int seed, IRun
         for (int r = 0; r < features.Length / width; r++)
         {
             data.Add(features.Slice(r * width, width), 0, 1, 0, 0);
+        }
+        if (trees.MlNetModel is null || trees.MlNet is null)
+        {
+            throw new InvalidOperationException($"trees grown by {trees.Engine} have no ML.NET model");
         }
         IDataView scored = trees.MlNetModel.Transform(ToDataView(trees.MlNet, data));
         return [.. scored.GetColumn<float>("Score")];

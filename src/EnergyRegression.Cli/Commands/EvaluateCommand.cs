@@ -83,15 +83,7 @@ internal static class EvaluateCommand
     {
         EvaluationData data = results.Data;
         Console.WriteLine($"{data.Events:N0} {data.Part} events, {data.True.Length:N0} {data.Definition.Collection} objects");
-        Console.WriteLine($"{"energy",-24} {"RMSE [GeV]",12} {"median",9} {"σ_eff",9} {"eIQR",9} {"Δσ_eff",8} {"Z σ_CB",8}");
-        EnergyEvaluation reference = results.Energies[0];
-        foreach (EnergyEvaluation e in results.Energies)
-        {
-            string improvement = $"{EvaluationResults.Improvement(reference.Overall.SigmaEff.Value, e.Overall.SigmaEff.Value) * 100:+0.0;-0.0;0.0}%";
-            string sigmaCb = e.ZPeak is null ? "–" : $"{e.ZPeak.SigmaCB.Value:0.000}";
-            Console.WriteLine($"{e.Label,-24} {e.Overall.Rmse.Value,12:0.000} {e.Overall.MedianResponse.Value,9:0.0000} {e.Overall.SigmaEff.Value,9:0.0000} "
-                + $"{e.Overall.Eiqr.Value,9:0.0000} {improvement,8} {sigmaCb,8}");
-        }
+        PrintTables(results, "");
         if (data.Definition.Thresholds.Length > 0)
         {
             // The first seed's table: the RMSE of the objects whose raw energy is above each threshold.
@@ -108,5 +100,16 @@ internal static class EvaluateCommand
         Console.WriteLine($"report:     {report.Html}");
         Console.WriteLine($"metrics:    {report.Metrics}");
         Console.WriteLine($"summary:    {report.Summary}");
+    }
+
+    /// <summary>The summary tables (overall, per category, pulls), each line prefixed by <paramref name="indent"/>.</summary>
+    public static void PrintTables(EvaluationResults results, string indent)
+    {
+        foreach (ReportTable table in ReportTables.Summary(results))
+        {
+            Console.WriteLine();
+            Console.Write(ReportTables.Text(table, indent));
+        }
+        Console.WriteLine();
     }
 }

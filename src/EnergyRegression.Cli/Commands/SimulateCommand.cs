@@ -43,7 +43,8 @@ internal static class SimulateCommand
         var eta = new Option<string?>("--eta") { Description = "Particle gun: eta range LOW:HIGH (default -1.4442:1.4442), or one value." };
         var phi = new Option<string?>("--phi") { Description = "Particle gun: phi range LOW:HIGH in radians (default -pi:pi), or one value." };
         var pileup = new Option<double?>("--pileup") { Description = "Mean number of pile-up interactions <mu> (default 0)." };
-        var endcap = new Option<bool>("--endcap") { Description = "Also simulate the simplified endcaps." };
+        var endcap = new Option<bool>("--endcap") { Description = "Simulate the endcaps too: the default (kept for older commands)." };
+        var barrelOnly = new Option<bool>("--barrel-only") { Description = "Simulate the barrel only: no endcaps, no preshower." };
         var window = new Option<int?>("--window") { Description = "Side of the stored crystal window (default 32)." };
         var firstEvent = new Option<long?>("--first-event") { Description = "Number of the first event (for a sample produced in pieces)." };
         var threads = new Option<int?>("--threads", "-j") { Description = "Threads (default: one per core); the events do not depend on it." };
@@ -54,7 +55,7 @@ internal static class SimulateCommand
         var format = new Option<string?>("--format") { Description = ".root output: ttree (default) or rntuple (ROOT's RNTuple, docs/formats/rntuple.md)." };
         var command = new Command("simulate", "Write a simulated sample (Z -> ee or a particle gun, MC or pseudo-data) to a ROOT, JSON Lines or HDF5 file.")
         {
-            process, events, mode, seed, output, particle, energy, pt, eta, phi, pileup, endcap, window, firstEvent, threads, batchSize, deadCrystalMap, printChain, quiet, format,
+            process, events, mode, seed, output, particle, energy, pt, eta, phi, pileup, endcap, barrelOnly, window, firstEvent, threads, batchSize, deadCrystalMap, printChain, quiet, format,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -92,9 +93,14 @@ internal static class SimulateCommand
                 AddRange(keys, "eta", parse.GetValue(eta));
                 AddRange(keys, "phi", parse.GetValue(phi));
                 AddIf(keys, "pileup", parse.GetValue(pileup));
-                if (parse.GetValue(endcap))
+                if (parse.GetValue(barrelOnly))
                 {
-                    keys.Add(("endcap", "true"));
+                    if (parse.GetValue(endcap))
+                    {
+                        Console.Error.WriteLine("energyreg: usage error: --endcap and --barrel-only contradict each other");
+                        return ExitCodes.Usage;
+                    }
+                    keys.Add(("endcap", "false"));
                 }
                 AddIf(keys, "window", parse.GetValue(window));
                 AddIf(keys, "threads", parse.GetValue(threads));

@@ -9,7 +9,8 @@ namespace EnergyRegression.Cli.Commands;
 /// <summary>
 /// <c>energyreg run workflow.yaml</c>: runs a workflow's steps in order (train, run or evaluate a chain file each),
 /// printing each step's own summary, then one closing summary: the events every step processed, the resolution
-/// before and after calibration from the last evaluation (σ_eff of E/E_true, Z-peak σ_CB) and where the files are.
+/// before and after calibration from the last evaluation (median and σ_eff of E/E_true, Z-peak σ_CB, overall and per
+/// category, with the relative change vs raw) and where the files are.
 /// The first failing step stops the workflow with its exit code.
 /// </summary>
 internal static class WorkflowRunner
@@ -55,17 +56,7 @@ internal static class WorkflowRunner
         done.ForEach(line => Console.WriteLine("  " + line));
         if (evaluation is { Results: var results, Report: var report })
         {
-            Console.WriteLine("resolution (E/E_true of the evaluated objects; Z peak: Breit-Wigner ⊗ Crystal Ball σ_CB):");
-            EnergyEvaluation raw = results.Energies[0];
-            foreach (EnergyEvaluation e in results.Energies)
-            {
-                string z = e.ZPeak is null ? "no Z-peak fit" : $"Z σ_CB {e.ZPeak.SigmaCB.Value:0.000} ± {e.ZPeak.SigmaCB.Error:0.000} GeV";
-                string change = ReferenceEquals(e, raw) ? "(before calibration)"
-                    : $"({EvaluationResults.Improvement(raw.Overall.SigmaEff.Value, e.Overall.SigmaEff.Value) * 100:+0.0;-0.0}% σ_eff"
-                      + (e.ZPeak is not null && raw.ZPeak is not null ? $", {EvaluationResults.Improvement(raw.ZPeak.SigmaCB.Value, e.ZPeak.SigmaCB.Value) * 100:+0.0;-0.0}% σ_CB" : "")
-                      + " vs raw)";
-                Console.WriteLine($"  {e.Label,-12} median {e.Overall.MedianResponse.Value:0.0000}  σ_eff {e.Overall.SigmaEff.Value:0.0000} ± {e.Overall.SigmaEff.Error:0.0000}  {z}  {change}");
-            }
+            EvaluateCommand.PrintTables(results, "  ");
             Console.WriteLine($"report:     {report.Html}");
         }
     }

@@ -23,7 +23,12 @@ internal static class ReportPlots
         };
         foreach ((string column, double[] edges) in results.BinEdges)
         {
-            figures.Add(ResolutionInBins(results, column, edges, directory));
+            figures.Add(InBins(results, column, edges, directory, resolution: true));
+            figures.Add(InBins(results, column, edges, directory, resolution: false));
+        }
+        if (results.Energies.Any(e => e.Pull is not null))
+        {
+            figures.Add(Pulls(results, directory));
         }
         foreach (EnergyEvaluation energy in results.Energies.Where(e => e.ResponseFit is not null))
         {
@@ -114,25 +119,65 @@ internal static class ReportPlots
         return Save(plot, directory, "energy-vs-true.png", $"Raw and predicted energies against the true energy ({shown.Length:N0} objects shown).");
     }
 
-    private static Figure ResolutionInBins(EvaluationResults results, string column, double[] edges, string directory)
+    /// <summary>σ_eff (<paramref name="resolution"/>) or the median of E/E_true per bin, every energy on one plot; empty bins are left out.</summary>
+    private static Figure InBins(EvaluationResults results, string column, double[] edges, string directory, bool resolution)
     {
         var plot = new Plot();
-        double[] centres = [.. Enumerable.Range(0, edges.Length - 1).Select(b => (edges[b] + edges[b + 1]) / 2)];
         foreach (EnergyEvaluation energy in results.Energies)
         {
-            IReadOnlyList<BinMetrics> bins = energy.Bins[column];
-            double[] sigma = [.. bins.Select(b => b.Metrics.SigmaEff.Value)];
-            double[] error = [.. bins.Select(b => double.IsFinite(b.Metrics.SigmaEff.Error) ? b.Metrics.SigmaEff.Error : 0)];
-            var line = plot.Add.Scatter(centres, sigma);
+            int[] filled = [.. Enumerable.Range(0, edges.Length - 1).Where(b => energy.Bins[column][b].Metrics.Count > 0)];
+            Estimate[] values = [.. filled.Select(b => resolution ? energy.Bins[column][b].Metrics.SigmaEff : energy.Bins[column][b].Metrics.MedianResponse)];
+            double[] centres = [.. filled.Select(b => (edges[b] + edges[b + 1]) / 2)];
+            double[] y = [.. values.Select(v => v.Value)];
+            var line = plot.Add.Scatter(centres, y);
             line.LegendText = energy.Label;
-            var bars = plot.Add.ErrorBar(centres, sigma, error);
+            var bars = plot.Add.ErrorBar(centres, y, [.. values.Select(v => double.IsFinite(v.Error) ? v.Error : 0)]);
             bars.Color = line.Color;
         }
-        plot.Title($"Resolution σ_eff(E/E_true) in bins of {column}");
+        if (!resolution)
+        {
+            var one = plot.Add.HorizontalLine(1);
+            one.Color = Colors.Gray;
+            one.LinePattern = LinePattern.Dashed;
+        }
+        string what = resolution ? "Resolution σ_eff(E/E_true)" : "Median response E/E_true";
+        plot.Title($"{what} in bins of {column}");
         plot.XLabel(column);
-        plot.YLabel("σ_eff of E / E_true");
+        plot.YLabel(resolution ? "σ_eff of E / E_true" : "median of E / E_true");
         plot.ShowLegend();
-        return Save(plot, directory, $"resolution-vs-{Slug(column)}.png", $"σ_eff of the response in bins of {column}, with bootstrap uncertainties.");
+        string file = $"{(resolution ? "resolution" : "response")}-vs-{Slug(column)}.png";
+        return Save(plot, directory, file, $"{(resolution ? "σ_eff" : "The median")} of the response in bins of {column}, with bootstrap uncertainties (empty bins left out).");
+    }
+
+    /// <summary>The pull distributions of the models with an uncertainty, with the unit Gaussian of a calibrated σ.</summary>
+    private static Figure Pulls(EvaluationResults results, string directory)
+    {
+        var plot = new Plot();
+        const int Bins = 60;
+        const double Low = -5, High = 5, Width = (High - Low) / Bins;
+        double[] centres = [.. Enumerable.Range(0, Bins).Select(i => Low + (i + 0.5) * Width)];
+        foreach (EnergyEvaluation energy in results.Energies.Where(e => e.Pull is not null))
+        {
+            double[] pulls = PullMetrics.Pulls(energy.Energy, energy.Uncertainty!, results.Data.True, Enumerable.Range(0, energy.Energy.Length));
+            var counts = new double[Bins];
+            foreach (double p in pulls.Where(p => p >= Low && p < High))
+            {
+                counts[(int)((p - Low) / Width)]++;
+            }
+            var line = plot.Add.ScatterLine(centres, [.. counts.Select(c => c / Math.Max(1, pulls.Length) / Width)]);
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.LegendText = $"{energy.Label} (σ_eff {energy.Pull!.SigmaEff.Value:0.000}, RMS {energy.Pull.Rms.Value:0.000})";
+        }
+        double[] fine = [.. Enumerable.Range(0, 201).Select(i => Low + (High - Low) * i / 200)];
+        var gauss = plot.Add.ScatterLine(fine, [.. fine.Select(x => Math.Exp(-x * x / 2) / Math.Sqrt(2 * Math.PI))]);
+        gauss.Color = Colors.Black;
+        gauss.LinePattern = LinePattern.Dashed;
+        gauss.LegendText = "unit Gaussian";
+        plot.Title("Pull (E − E_true) / σ");
+        plot.XLabel("(E − E_true) / σ");
+        plot.YLabel("density");
+        plot.ShowLegend();
+        return Save(plot, directory, "pull.png", "The pull (E − E_true)/σ of every model with a per-object uncertainty σ, against the unit Gaussian of a calibrated σ.");
     }
 
     /// <summary>The response histogram in the fit range with the fitted double-sided Crystal Ball and pulls.</summary>

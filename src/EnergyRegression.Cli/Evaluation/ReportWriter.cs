@@ -57,6 +57,20 @@ internal static class ReportWriter
         MedianResponse = Estimate(m.MedianResponse),
         SigmaEff = Estimate(m.SigmaEff),
         Eiqr = Estimate(m.Eiqr),
+        SigmaEffOverMedian = Estimate(m.SigmaEffOverMedian),
+    };
+
+    private static object Pull(PullMetrics m) => new { m.Count, Mean = Estimate(m.Mean), Rms = Estimate(m.Rms), SigmaEff = Estimate(m.SigmaEff) };
+
+    private static object ZPeakSummary(ZPeakCategory category) => new
+    {
+        category.Pairs,
+        SigmaCb = category.Fit is { } fit ? new { fit.SigmaCB.Value, fit.SigmaCB.Error } : null,
+        Mu = category.Fit is { } f ? new { f.Mu.Value, f.Mu.Error } : null,
+        category.Fit?.Entries,
+        category.Fit?.Converged,
+        category.Fit?.Status,
+        category.Note,
     };
 
     private static object Document(EvaluationResults results, IReadOnlyList<ReportPlots.Figure> figures)
@@ -76,7 +90,10 @@ internal static class ReportWriter
                 data.Definition.Collection,
                 True = data.Definition.TrueColumn,
                 Raw = data.Definition.RawColumn,
-                Predicted = data.Definition.PredictedColumn,
+                Predicted = data.Definition.PredictedEnergies.Count > 0 ? null : data.Definition.PredictedColumn,
+                data.Definition.PredictedEnergies,
+                Uncertainties = data.Definition.PredictedEnergies.Count > 0 ? data.Definition.Uncertainties
+                    : data.Definition.PredictedUncertainty is { } sigma ? data.Models.ToDictionary(m => m.Label, _ => sigma) : [],
                 Eta = data.Definition.EtaColumn,
                 Phi = data.Definition.PhiColumn,
                 Charge = data.Charge.Any(double.IsFinite) ? data.Definition.ChargeColumn : null,
@@ -85,20 +102,33 @@ internal static class ReportWriter
             RmseUnit = data.Definition.RmseUnit,
             Bootstrap = data.Definition.Bootstrap,
             Reference = EvaluationResults.ReferenceLabel,
+            Categories = data.Categories.ToDictionary(c => c.Grouping, c => new
+            {
+                Objects = c.Labels.ToDictionary(l => l, l => data.Definition.Categories[c.Grouping][l]),
+                Pairs = PairCategories.Labels(c.Labels),
+            }),
+            BinEdges = results.BinEdges,
             Energies = results.Energies.Select(e => new
             {
                 e.Label,
                 e.ModelPath,
                 Overall = Metrics(e.Overall),
-                Improvement = new
+                ChangeVsRaw = new
                 {
-                    Rmse = EvaluationResults.Improvement(reference.Overall.Rmse.Value, e.Overall.Rmse.Value),
-                    SigmaEff = EvaluationResults.Improvement(reference.Overall.SigmaEff.Value, e.Overall.SigmaEff.Value),
-                    Eiqr = EvaluationResults.Improvement(reference.Overall.Eiqr.Value, e.Overall.Eiqr.Value),
+                    Rmse = EvaluationResults.RelativeChange(reference.Overall.Rmse.Value, e.Overall.Rmse.Value),
+                    SigmaEff = EvaluationResults.RelativeChange(reference.Overall.SigmaEff.Value, e.Overall.SigmaEff.Value),
+                    Eiqr = EvaluationResults.RelativeChange(reference.Overall.Eiqr.Value, e.Overall.Eiqr.Value),
                     SigmaCb = reference.ZPeak is not null && e.ZPeak is not null
-                        ? EvaluationResults.Improvement(reference.ZPeak.SigmaCB.Value, e.ZPeak.SigmaCB.Value) : double.NaN,
+                        ? EvaluationResults.RelativeChange(reference.ZPeak.SigmaCB.Value, e.ZPeak.SigmaCB.Value) : double.NaN,
                 },
                 Bins = e.Bins.ToDictionary(b => b.Key, b => b.Value.Select(bin => new { bin.Low, bin.High, Metrics = Metrics(bin.Metrics) })),
+                Categories = e.Categories.ToDictionary(c => c.Grouping, c => new
+                {
+                    Objects = c.Objects.ToDictionary(o => o.Label, o => Metrics(o.Metrics)),
+                    Pairs = c.Pairs.ToDictionary(p => p.Label, ZPeakSummary),
+                    Pulls = e.Pull is null ? null : c.Pulls.ToDictionary(p => p.Label, p => Pull(p.Metrics)),
+                }),
+                Pull = e.Pull is null ? null : Pull(e.Pull),
                 Thresholds = e.Thresholds.Select(t => new { RawAbove = t.Threshold, Metrics = Metrics(t.Metrics) }),
                 ResponseFit = e.ResponseFit is null ? null : new
                 {
@@ -131,13 +161,9 @@ internal static class ReportWriter
         };
     }
 
-    private static string F(double value, string format = "0.0000") =>
-        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "–";
+    private static string F(double value, string format = "0.0000") => ReportTables.Number(value, format);
 
-    private static string WithError(Estimate e, string format = "0.0000") =>
-        double.IsFinite(e.Error) ? $"{F(e.Value, format)} ± {F(e.Error, format)}" : F(e.Value, format);
-
-    private static string Percent(double fraction) => double.IsFinite(fraction) ? $"{fraction * 100:+0.0;-0.0;0.0}%" : "–";
+    private static string WithError(Estimate e, string format = "0.0000") => ReportTables.WithError(e, format);
 
     /// <summary>The comparison table rows: label, then the cells.</summary>
     private static IEnumerable<string[]> ComparisonRows(EvaluationResults results)
@@ -146,6 +172,7 @@ internal static class ReportWriter
         foreach (EnergyEvaluation e in results.Energies)
         {
             MetricSet m = e.Overall;
+            bool isRaw = ReferenceEquals(e, reference);
             yield return
             [
                 e.Label,
@@ -154,10 +181,10 @@ internal static class ReportWriter
                 WithError(m.MedianResponse),
                 WithError(m.SigmaEff),
                 WithError(m.Eiqr),
-                Percent(EvaluationResults.Improvement(reference.Overall.SigmaEff.Value, m.SigmaEff.Value)),
-                Percent(EvaluationResults.Improvement(reference.Overall.Eiqr.Value, m.Eiqr.Value)),
+                isRaw ? "–" : ReportTables.Change(reference.Overall.SigmaEff.Value, m.SigmaEff.Value),
+                isRaw ? "–" : ReportTables.Change(reference.Overall.Eiqr.Value, m.Eiqr.Value),
                 e.ZPeak is null ? "–" : $"{F(e.ZPeak.SigmaCB.Value, "0.000")} ± {F(e.ZPeak.SigmaCB.Error, "0.000")}",
-                e.ZPeak is null || reference.ZPeak is null ? "–" : Percent(EvaluationResults.Improvement(reference.ZPeak.SigmaCB.Value, e.ZPeak.SigmaCB.Value)),
+                isRaw || e.ZPeak is null || reference.ZPeak is null ? "–" : ReportTables.Change(reference.ZPeak.SigmaCB.Value, e.ZPeak.SigmaCB.Value),
             ];
         }
     }
@@ -183,34 +210,74 @@ internal static class ReportWriter
     private static readonly string[] ComparisonHeader =
         ["energy", "objects", "RMSE [GeV]", "median E/E_true", "σ_eff(E/E_true)", "eIQR(E/E_true)", "Δσ_eff vs raw", "ΔeIQR vs raw", "Z σ_CB [GeV]", "Δσ_CB vs raw"];
 
-    private static string Markdown(EvaluationResults results, IReadOnlyList<ReportPlots.Figure> figures)
+    /// <summary>Every table of the report, summary first, then the details (same in summary.md and index.html).</summary>
+    private static IEnumerable<ReportTable> Tables(EvaluationResults results)
     {
         EvaluationData data = results.Data;
-        var md = new StringBuilder();
-        md.AppendLine($"# Evaluation of '{data.ChainName}'").AppendLine();
-        md.AppendLine($"{data.Events:N0} {data.Part} events ({data.EventsRead:N0} read), {data.True.Length:N0} {data.Definition.Collection} objects, "
-            + $"{results.Energies[0].PairMasses.Length:N0} pairs. Uncertainties: standard deviation of {data.Definition.Bootstrap} bootstrap resamples. "
-            + "Improvements are relative to the raw energy, (raw − model)/raw: positive is better.").AppendLine();
-        md.AppendLine("## Comparison").AppendLine();
-        Table(md, ComparisonHeader, ComparisonRows(results));
+        foreach (ReportTable table in ReportTables.Summary(results))
+        {
+            yield return table;
+        }
+        yield return new ReportTable($"All metrics ({ReportTables.ChangeLegend})", ComparisonHeader, [.. ComparisonRows(results)]);
         if (data.Definition.Thresholds.Length > 0)
         {
-            md.AppendLine().AppendLine($"## RMSE [{RmseUnitText(data.Definition.RmseUnit)}] above raw-energy thresholds").AppendLine();
             (string[] header, List<string[]> rows) = ThresholdTable(results);
-            Table(md, header, rows);
+            yield return new ReportTable($"RMSE [{RmseUnitText(data.Definition.RmseUnit)}] above raw-energy thresholds", header, rows);
+        }
+        EnergyEvaluation raw = results.Energies[0];
+        for (int g = 0; g < raw.Categories.Count; g++)
+        {
+            string[] header = [raw.Categories[g].Grouping, .. results.Energies.Select(e => $"{e.Label} σ_eff/median")];
+            List<string[]> rows = [.. raw.Categories[g].Objects.Select((o, c) => (string[])
+            [
+                o.Label,
+                .. results.Energies.Select(e => e.Categories[g].Objects[c].Metrics is { Count: > 0 } m ? WithError(m.SigmaEffOverMedian) : "no objects"),
+            ])];
+            yield return new ReportTable($"Relative resolution σ_eff/median of E/E_true by {raw.Categories[g].Grouping}", header, rows);
         }
         foreach ((string column, double[] edges) in results.BinEdges)
         {
-            md.AppendLine().AppendLine($"## σ_eff(E/E_true) in bins of {column}").AppendLine();
-            string[] header = ["bin", .. results.Energies.Select(e => e.Label)];
-            IEnumerable<string[]> rows = Enumerable.Range(0, edges.Length - 1).Select(b => (string[])
-            [
-                $"[{F(edges[b], "0.###")}, {F(edges[b + 1], "0.###")})",
-                .. results.Energies.Select(e => $"{WithError(e.Bins[column][b].Metrics.SigmaEff)} (n={e.Bins[column][b].Metrics.Count})"),
-            ]);
-            Table(md, header, rows);
+            string[] header = ["bin", "objects", .. results.Energies.Select(e => e.Label)];
+            yield return new ReportTable($"Median response E/E_true in bins of {column}", header,
+                [.. BinRows(results, column, edges, m => WithError(m.MedianResponse))]);
+            yield return new ReportTable($"σ_eff(E/E_true) in bins of {column}", header,
+                [.. BinRows(results, column, edges, m => WithError(m.SigmaEff))]);
         }
-        md.AppendLine().AppendLine("## Fits").AppendLine();
+    }
+
+    /// <summary>One row per bin: its edges, its objects and a metric per energy; an empty bin says so.</summary>
+    private static IEnumerable<string[]> BinRows(EvaluationResults results, string column, double[] edges, Func<MetricSet, string> cell) =>
+        Enumerable.Range(0, edges.Length - 1).Select(b => (string[])
+        [
+            BinLabel(edges, b),
+            results.Energies[0].Bins[column][b].Metrics.Count.ToString("N0", CultureInfo.InvariantCulture),
+            .. results.Energies.Select(e => e.Bins[column][b].Metrics is { Count: > 0 } m ? cell(m) : "no objects"),
+        ]);
+
+    /// <summary>"[a, b)"; the last bin holds its upper edge: "[a, b]".</summary>
+    internal static string BinLabel(double[] edges, int b) =>
+        $"[{F(edges[b], "0.###")}, {F(edges[b + 1], "0.###")}{(b == edges.Length - 2 ? "]" : ")")}";
+
+    private static string Introduction(EvaluationResults results)
+    {
+        EvaluationData data = results.Data;
+        return $"{data.Events:N0} {data.Part} events ({data.EventsRead:N0} read), {data.True.Length:N0} {data.Definition.Collection} objects, "
+            + $"{results.Energies[0].PairMasses.Length:N0} pairs. Uncertainties: standard deviation of {data.Definition.Bootstrap} bootstrap resamples "
+            + "(Z-peak σ_CB: from the fit). Every change vs raw is the relative change of the width, (model − raw)/raw: "
+            + "a minus is narrower (better), a plus wider.";
+    }
+
+    private static string Markdown(EvaluationResults results, IReadOnlyList<ReportPlots.Figure> figures)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"# Evaluation of '{results.Data.ChainName}'").AppendLine();
+        md.AppendLine(Introduction(results)).AppendLine();
+        foreach (ReportTable table in Tables(results))
+        {
+            ReportTables.Markdown(md, table);
+            md.AppendLine();
+        }
+        md.AppendLine("## Fits").AppendLine();
         foreach (EnergyEvaluation e in results.Energies)
         {
             string response = e.ResponseFit is { } r
@@ -221,6 +288,10 @@ internal static class ReportWriter
                     + $"α = {F(zp.Alpha.Value, "0.00")}, n = {F(zp.N.Value, "0.0")}, χ²/ndf = {F(zp.ChiSquare, "0.0")}/{zp.DegreesOfFreedom} ({zp.Status})"
                 : $"Z peak: {e.ZPeakNote}";
             md.AppendLine($"- **{e.Label}**: {response}; {z}.");
+            foreach (ZPeakCategory category in e.Categories.SelectMany(c => c.Pairs).Where(p => p.Fit is null))
+            {
+                md.AppendLine($"  - {category.Label}: {category.Note}");
+            }
         }
         md.AppendLine().AppendLine("## Figures").AppendLine();
         foreach (ReportPlots.Figure f in figures)
@@ -228,16 +299,6 @@ internal static class ReportWriter
             md.AppendLine($"![{f.Caption}]({f.File})").AppendLine();
         }
         return md.ToString();
-    }
-
-    private static void Table(StringBuilder md, string[] header, IEnumerable<string[]> rows)
-    {
-        md.AppendLine("| " + string.Join(" | ", header) + " |");
-        md.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
-        foreach (string[] row in rows)
-        {
-            md.AppendLine("| " + string.Join(" | ", row) + " |");
-        }
     }
 
     private static string Html(EvaluationResults results, IReadOnlyList<ReportPlots.Figure> figures, string directory)
@@ -251,28 +312,11 @@ internal static class ReportWriter
             + "td,th{border:1px solid #bbb;padding:.25em .6em;text-align:right}th{background:#eee}td:first-child{text-align:left}"
             + "figure{margin:1.5em 0}img{max-width:100%;border:1px solid #ddd}</style></head><body>");
         html.AppendLine($"<h1>Evaluation of '{E(data.ChainName)}'</h1>");
-        html.AppendLine($"<p>{data.Events:N0} {E(data.Part)} events ({data.EventsRead:N0} read), {data.True.Length:N0} {E(data.Definition.Collection)} objects, "
-            + $"{results.Energies[0].PairMasses.Length:N0} pairs. Uncertainties: standard deviation of {data.Definition.Bootstrap} bootstrap resamples. "
-            + "Improvements are relative to the raw energy, (raw − model)/raw: positive is better. "
+        html.AppendLine($"<p>{E(Introduction(results))} "
             + "All numbers are also in <a href=\"metrics.json\">metrics.json</a> and <a href=\"summary.md\">summary.md</a>.</p>");
-        html.AppendLine("<h2>Comparison</h2>");
-        HtmlTable(html, ComparisonHeader, ComparisonRows(results));
-        if (data.Definition.Thresholds.Length > 0)
+        foreach (ReportTable table in Tables(results))
         {
-            html.AppendLine($"<h2>RMSE [{E(RmseUnitText(data.Definition.RmseUnit))}] above raw-energy thresholds</h2>");
-            (string[] header, List<string[]> rows) = ThresholdTable(results);
-            HtmlTable(html, header, rows);
-        }
-        foreach ((string column, double[] edges) in results.BinEdges)
-        {
-            html.AppendLine($"<h2>σ<sub>eff</sub>(E/E<sub>true</sub>) in bins of {E(column)}</h2>");
-            string[] header = ["bin", .. results.Energies.Select(e => e.Label)];
-            IEnumerable<string[]> rows = Enumerable.Range(0, edges.Length - 1).Select(b => (string[])
-            [
-                $"[{F(edges[b], "0.###")}, {F(edges[b + 1], "0.###")})",
-                .. results.Energies.Select(e => WithError(e.Bins[column][b].Metrics.SigmaEff)),
-            ]);
-            HtmlTable(html, header, rows);
+            ReportTables.Html(html, table);
         }
         html.AppendLine("<h2>Figures</h2>");
         foreach (ReportPlots.Figure f in figures)
@@ -283,16 +327,6 @@ internal static class ReportWriter
         }
         html.AppendLine("</body></html>");
         return html.ToString();
-
-        static void HtmlTable(StringBuilder html, string[] header, IEnumerable<string[]> rows)
-        {
-            html.Append("<table><tr>").Append(string.Concat(header.Select(h => $"<th>{E(h)}</th>"))).AppendLine("</tr>");
-            foreach (string[] row in rows)
-            {
-                html.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{E(c)}</td>"))).AppendLine("</tr>");
-            }
-            html.AppendLine("</table>");
-        }
     }
 
     /// <summary>Writes NaN and infinities as null (JSON has no such numbers).</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using EnergyRegression.Configuration;
 using EnergyRegression.Core.Yaml;
+using EnergyRegression.Expressions;
 using EnergyRegression.Plugins;
 
 namespace EnergyRegression.Core.Configuration;
@@ -165,8 +166,17 @@ public sealed class EvaluationDefinition : PluginConfig
     [Description("Azimuth column, for the pair mass (default `<collection>_phi`).")]
     public string? Phi { get; set; }
 
-    [Description("Bin edges per column (object-level columns of the collection); default: 5 equal-count bins of the true energy and 5 equal-width bins of η.")]
+    [Description("Bins per quantity: a column of the collection, an event-level column given to each object of its event (`rho`), or an expression (`abs(Electron_scEta)`, docs/expressions.md) → its bin edges, or a single number n for n bins of equal population. σ_eff and the median response are reported per bin. Default: 5 equal-count bins of the true energy and 5 equal-width bins of η.")]
     public Dictionary<string, double[]> Bins { get; set; } = [];
+
+    [Description("Object categories: grouping → (label → condition on the collection's objects, docs/expressions.md), e.g. `{region: {EB: \"abs(Electron_scEta) < 1.479\", EE: \"abs(Electron_scEta) >= 1.479\"}}`. Per grouping: the metrics of each category of objects and the Z-peak fit of each category of pairs (A–B, labels in this order). An object in no category is left out of that grouping; one in several belongs to the first.")]
+    public Dictionary<string, Dictionary<string, string>> Categories { get; set; } = [];
+
+    [Description("Per-object energy uncertainty column (GeV) of each `predicted_energies` label, label → column: the pull (E − E_true)/σ is reported (σ_eff, RMS, plot).")]
+    public Dictionary<string, string> Uncertainties { get; set; } = [];
+
+    [Description("Per-object energy uncertainty column (GeV) written beside `predicted_energy` (the chain's regressor, or each --models file): the pull (E − E_true)/σ is reported.")]
+    public string? PredictedUncertainty { get; set; }
 
     [Description("Bootstrap resamples of every metric's uncertainty (0: none).")]
     public int Bootstrap { get; set; } = 200;
@@ -245,10 +255,42 @@ public sealed class EvaluationDefinition : PluginConfig
         }
         foreach ((string column, double[] edges) in Bins)
         {
-            if (edges.Length < 2 || edges.Zip(edges.Skip(1)).Any(p => !(p.Second > p.First)))
+            bool count = edges.Length == 1 && edges[0] >= 1 && edges[0] <= 1000 && edges[0] == Math.Floor(edges[0]);
+            if (!count && (edges.Length < 2 || edges.Any(e => !double.IsFinite(e)) || edges.Zip(edges.Skip(1)).Any(p => !(p.Second > p.First))))
             {
-                throw new ConfigValueException("bins", $"the edges of '{column}' must be at least two increasing numbers");
+                throw new ConfigValueException($"bins.{column}", $"the bins of '{column}' must be at least two increasing edges, or a number of equal-population bins (1 to 1000)");
             }
+        }
+        foreach ((string grouping, Dictionary<string, string> labels) in Categories)
+        {
+            if (labels.Count == 0)
+            {
+                throw new ConfigValueException($"categories.{grouping}", "needs at least one category, label → condition");
+            }
+            foreach ((string label, string condition) in labels)
+            {
+                if (label.Length == 0 || label.Contains('–'))
+                {
+                    throw new ConfigValueException($"categories.{grouping}", $"'{label}' cannot be a label: labels are non-empty and hold no '–' (it joins the labels of a pair)");
+                }
+                try
+                {
+                    Expression.Parse(condition);
+                }
+                catch (ExpressionException e)
+                {
+                    throw new ConfigValueException($"categories.{grouping}.{label}", e.Message, e);
+                }
+            }
+        }
+        foreach (string label in Uncertainties.Keys.Where(l => !PredictedEnergies.ContainsKey(l)))
+        {
+            throw new ConfigValueException($"uncertainties.{label}",
+                $"'{label}' is not a label of 'predicted_energies' ({(PredictedEnergies.Count == 0 ? "none given" : string.Join(", ", PredictedEnergies.Keys))})");
+        }
+        if (PredictedUncertainty is not null && PredictedEnergies.Count > 0)
+        {
+            throw new ConfigValueException("predicted_uncertainty", "with 'predicted_energies:' give the uncertainty columns as 'uncertainties:', label → column");
         }
     }
 }

@@ -72,16 +72,26 @@ public sealed partial class ConfigBinder(string file, IReadOnlyDictionary<string
     /// </summary>
     public ConfigurationException AtKey(YamlMapping? mapping, YamlPosition fallback, string keyPath, string message, Exception? inner = null)
     {
+        // Keys may hold dots themselves (a category label "|η| < 0.8"): at each level the longest matching key wins.
+        string[] parts = keyPath.Split('.');
         YamlNode? node = mapping;
-        foreach (string part in keyPath.Split('.'))
+        for (int i = 0; i < parts.Length && node is not null;)
         {
-            Match indexed = IndexedKeyPattern().Match(part);
-            node = (node as YamlMapping)?.Find(indexed.Success ? indexed.Groups["key"].Value : part);
-            foreach (Capture index in indexed.Groups["index"].Captures)
+            int j = parts.Length;
+            YamlNode? next = null;
+            for (; j > i && next is null; j--)
             {
-                int i = int.Parse(index.Value, CultureInfo.InvariantCulture);
-                node = node is YamlSequence sequence ? (i < sequence.Items.Count ? sequence.Items[i] : null) : i == 0 ? node : null;
+                string candidate = string.Join('.', parts[i..j]);
+                Match indexed = IndexedKeyPattern().Match(candidate);
+                next = (node as YamlMapping)?.Find(indexed.Success ? indexed.Groups["key"].Value : candidate);
+                foreach (Capture index in indexed.Groups["index"].Captures)
+                {
+                    int k = int.Parse(index.Value, CultureInfo.InvariantCulture);
+                    next = next is YamlSequence sequence ? (k < sequence.Items.Count ? sequence.Items[k] : null) : k == 0 ? next : null;
+                }
             }
+            node = next;
+            i = j + 1;
         }
         string firstPart = keyPath.Split('.')[0];
         Match first = IndexedKeyPattern().Match(firstPart);

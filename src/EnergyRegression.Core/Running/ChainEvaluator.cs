@@ -27,7 +27,17 @@ public sealed record EvaluateOptions
 /// <param name="Label">The name shown in tables and plots.</param>
 /// <param name="ModelPath">The model file, when known.</param>
 /// <param name="Energy">The predicted energy of every object (aligned with <see cref="EvaluationData.True"/>).</param>
-public sealed record ModelPredictions(string Label, string? ModelPath, double[] Energy);
+public sealed record ModelPredictions(string Label, string? ModelPath, double[] Energy)
+{
+    /// <summary>The predicted energy's per-object uncertainty σ (GeV), when configured (<c>uncertainties:</c>, <c>predicted_uncertainty:</c>).</summary>
+    public double[]? Uncertainty { get; init; }
+}
+
+/// <summary>The objects' categories of one grouping of <c>evaluate: categories:</c>.</summary>
+/// <param name="Grouping">The grouping's name (<c>region</c>).</param>
+/// <param name="Labels">Its category labels, in the order written (<c>EB</c>, <c>EE</c>).</param>
+/// <param name="Index">Per object, the index of the first label whose condition holds; −1: none holds.</param>
+public sealed record ObjectCategories(string Grouping, IReadOnlyList<string> Labels, int[] Index);
 
 /// <summary>The average crystal window of the evaluated objects (row-major, <paramref name="Rows"/> × <paramref name="Columns"/>).</summary>
 /// <param name="Column">The window column.</param>
@@ -76,8 +86,11 @@ public sealed record EvaluationData
     /// <summary>The ordinal of each object's event among the evaluated events (pairs share it).</summary>
     public required long[] Event { get; init; }
 
-    /// <summary>Values of the extra binning columns named in <c>evaluate: bins:</c>.</summary>
+    /// <summary>Values of the binning quantities (columns or expressions) named in <c>evaluate: bins:</c>.</summary>
     public required IReadOnlyDictionary<string, double[]> Columns { get; init; }
+
+    /// <summary>The objects' categories, per grouping of <c>evaluate: categories:</c>.</summary>
+    public IReadOnlyList<ObjectCategories> Categories { get; init; } = [];
 
     /// <summary>Every model's predictions.</summary>
     public required IReadOnlyList<ModelPredictions> Models { get; init; }
@@ -125,7 +138,8 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
             }
             using var chain = Chain.Build(file, catalog, new RunContext(log, progress, seed, cancellation));
             string[] columns = [.. evaluate.PredictedEnergies.Values];
-            var collected = new Collected(file, evaluate, split, part, columns);
+            string?[] uncertainties = [.. evaluate.PredictedEnergies.Keys.Select(l => evaluate.Uncertainties.GetValueOrDefault(l))];
+            var collected = new Collected(file, evaluate, split, part, columns, uncertainties);
             log.Info($"evaluating {string.Join(", ", evaluate.PredictedEnergies.Select(p => $"{p.Key} ({p.Value})"))} on the {partName} events of '{definition.Name}'");
             EventLoopResult loop = await new EventLoop(chain.Prefix(chain.Stages.Count), progress, collected.Add).RunAsync(loopOptions, cancellation);
             eventsRead = loop.EventsRead;
@@ -165,7 +179,7 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
             {
                 ChainStep step = chain.Stages[stageIndex];
                 string label = model is null ? step.Label : Path.GetFileNameWithoutExtension(model);
-                var collected = new Collected(file, evaluate, split, part, [evaluate.PredictedColumn]);
+                var collected = new Collected(file, evaluate, split, part, [evaluate.PredictedColumn], [evaluate.PredictedUncertainty]);
                 log.Info($"evaluating {(model is null ? step.Description : $"model {model} in {step.Description}")} on the {partName} events of '{definition.Name}'");
                 Chain view = chain.Prefix(chain.Stages.Count);
                 EventLoopResult loop = await new EventLoop(view, progress, collected.Add).RunAsync(loopOptions, cancellation);
@@ -210,8 +224,12 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
             Charge = [.. first.Charge],
             Event = [.. first.Event],
             Columns = first.Columns.ToDictionary(c => c.Key, c => c.Value.ToArray()),
+            Categories = [.. first.Categories.Select(c => new ObjectCategories(c.Name, c.Labels, [.. c.Index]))],
             AverageWindow = first.AverageWindow(),
-            Models = [.. passes.Select((p, i) => new ModelPredictions(labels[i], p.Model, [.. p.Data.Predicted[p.Column]]))],
+            Models = [.. passes.Select((p, i) => new ModelPredictions(labels[i], p.Model, [.. p.Data.Predicted[p.Column]])
+            {
+                Uncertainty = p.Data.Uncertainty[p.Column]?.ToArray(),
+            })],
         };
     }
 
@@ -236,8 +254,18 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
     }
 
     /// <summary>The arrays of one pass, filled batch by batch in input order.</summary>
-    private sealed class Collected(ChainFile file, EvaluationDefinition evaluate, DataSplit split, DataPart? part, string[] predicted)
+    private sealed class Collected(ChainFile file, EvaluationDefinition evaluate, DataSplit split, DataPart? part, string[] predicted,
+        string?[] uncertainty)
     {
+        private readonly string[] _uncertaintyKeys = evaluate.PredictedEnergies.Count > 0
+            ? [.. evaluate.PredictedEnergies.Keys.Select(l => $"uncertainties.{l}")] : ["predicted_uncertainty"];
+
+        private readonly Dictionary<string, ObjectQuantity> _binQuantities = evaluate.Bins.Keys.ToDictionary(
+            k => k, k => new ObjectQuantity(file, $"evaluate.bins.{k}", k, evaluate.Collection, condition: false));
+
+        /// <summary>One grouping's labels, conditions and the category of every object so far.</summary>
+        public sealed record Grouping(string Name, string[] Labels, ObjectQuantity[] Conditions, List<int> Index);
+
         private double[]? _windowSum;
         private IReadOnlyList<int> _windowShape = [];
         private long _windowObjects;
@@ -245,12 +273,17 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
         public List<double> True { get; } = [];
         public List<double> Raw { get; } = [];
         public List<double>[] Predicted { get; } = [.. predicted.Select(_ => new List<double>())];
+        public List<double>?[] Uncertainty { get; } = [.. uncertainty.Select(u => u is null ? null : new List<double>())];
         public List<double> Eta { get; } = [];
         public List<double> Phi { get; } = [];
         public List<double> Charge { get; } = [];
         public List<long> Event { get; } = [];
         public Dictionary<string, List<double>> Columns { get; } = evaluate.Bins.Keys.ToDictionary(k => k, _ => new List<double>());
         public long Events { get; private set; }
+
+        public Grouping[] Categories { get; } = [.. evaluate.Categories.Select(g => new Grouping(g.Key, [.. g.Value.Keys],
+            [.. g.Value.Select(l => new ObjectQuantity(file, $"evaluate.categories.{g.Key}.{l.Key}", l.Value, evaluate.Collection, condition: true))],
+            []))];
 
         public AverageWindow? AverageWindow() => _windowSum is null ? null : new AverageWindow(
             evaluate.Window!, _windowShape[0], _windowShape[1], [.. _windowSum.Select(v => v / Math.Max(1, _windowObjects))], _windowObjects);
@@ -284,19 +317,46 @@ public sealed class ChainEvaluator(IRunLog log, IProgressDisplay progress)
                 for (int i = 0; i < predicted.Length; i++)
                 {
                     Predicted[i].AddRange(Values(batch, predicted[i], key, required: true));
+                    if (uncertainty[i] is { } sigma)
+                    {
+                        Uncertainty[i]!.AddRange(Values(batch, sigma, _uncertaintyKeys[i], required: true));
+                    }
                 }
                 Eta.AddRange(Values(batch, evaluate.EtaColumn, "eta", required: false));
                 Phi.AddRange(Values(batch, evaluate.PhiColumn, "phi", required: false));
                 Charge.AddRange(Values(batch, evaluate.ChargeColumn, "charge", required: evaluate.Charge is not null));
                 foreach ((string column, List<double> values) in Columns)
                 {
-                    values.AddRange(Values(batch, column, "bins", required: true));
+                    values.AddRange(_binQuantities[column].Values(batch));
+                }
+                foreach (Grouping grouping in Categories)
+                {
+                    AddCategories(batch, grouping.Conditions, grouping.Index);
                 }
                 if (evaluate.Window is not null)
                 {
                     AddWindows(batch, evaluate.Window);
                 }
             }
+        }
+
+        /// <summary>Each object's category: the first whose condition holds, −1 when none does.</summary>
+        private void AddCategories(EventBatch batch, ObjectQuantity[] conditions, List<int> index)
+        {
+            var category = new int[batch.GetCollection(evaluate.Collection).TotalCount];
+            Array.Fill(category, -1);
+            for (int c = conditions.Length - 1; c >= 0; c--)
+            {
+                double[] holds = conditions[c].Values(batch);
+                for (int i = 0; i < category.Length; i++)
+                {
+                    if (holds[i] != 0)
+                    {
+                        category[i] = c; // walking backwards: the first category that holds wins
+                    }
+                }
+            }
+            index.AddRange(category);
         }
 
         private void AddWindows(EventBatch batch, string name)

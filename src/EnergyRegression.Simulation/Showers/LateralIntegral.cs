@@ -79,7 +79,69 @@ internal static class LateralIntegral
     /// are <paramref name="xEdges"/> (columns) and <paramref name="yEdges"/> (rows) to
     /// <paramref name="fractions"/> (rows × columns, row-major).
     /// </summary>
-    public static void AddGrid(ReadOnlySpan<double> xEdges, ReadOnlySpan<double> yEdges, double r, double weight, Span<double> fractions)
+    public static void AddGrid(ReadOnlySpan<double> xEdges, ReadOnlySpan<double> yEdges, double r, double weight, Span<double> fractions) =>
+        AddGrid(xEdges, yEdges, r, weight, fractions, xEdges.Length - 1);
+
+    /// <summary>
+    /// As <see cref="AddGrid(ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, Span{double})"/> for a narrow
+    /// profile (the shower's core): exact in the cells within <paramref name="reach"/> of the axis in both directions,
+    /// and, farther out, where the profile falls as r⁻⁴, the density ρ = R²/(π (x²+y²+R²)²) at four points of each cell
+    /// times its area (for R ≤ 0.4 and reach 2.5 the cells beyond hold ≲ 1% of the profile, taken within 1% of it).
+    /// </summary>
+    public static void AddNarrow(ReadOnlySpan<double> xEdges, ReadOnlySpan<double> yEdges, double r, double weight, Span<double> fractions, double reach)
+    {
+        int columns = xEdges.Length - 1, rows = yEdges.Length - 1;
+        (int c0, int c1) = Inside(xEdges, reach);
+        (int r0, int r1) = Inside(yEdges, reach);
+        if (c1 <= c0 || r1 <= r0)
+        {
+            AddGrid(xEdges, yEdges, r, weight, fractions);
+            return;
+        }
+        AddGrid(xEdges[c0..(c1 + 1)], yEdges[r0..(r1 + 1)], r, weight, fractions[(r0 * columns + c0)..], columns);
+        double r2 = r * r, scale = weight * r2 / Math.PI;
+        for (int j = 0; j < rows; j++)
+        {
+            bool innerRow = j >= r0 && j < r1;
+            double y1 = yEdges[j], y2 = yEdges[j + 1], h = y2 - y1;
+            double ya = y1 + 0.25 * h, yb = y1 + 0.75 * h;
+            for (int i = 0; i < columns; i++)
+            {
+                if (innerRow && i >= c0 && i < c1)
+                {
+                    continue;
+                }
+                double x1 = xEdges[i], x2 = xEdges[i + 1], w = x2 - x1;
+                double xa = x1 + 0.25 * w, xb = x1 + 0.75 * w;
+                double density = Density(xa, ya, r2) + Density(xb, ya, r2) + Density(xa, yb, r2) + Density(xb, yb, r2);
+                fractions[j * columns + i] += scale * density * 0.25 * w * h;
+            }
+        }
+
+        static double Density(double x, double y, double r2)
+        {
+            double d = x * x + y * y + r2;
+            return 1 / (d * d);
+        }
+    }
+
+    /// <summary>The cells [first, last) whose two edges lie within ±<paramref name="reach"/>.</summary>
+    private static (int First, int Last) Inside(ReadOnlySpan<double> edges, double reach)
+    {
+        int first = 0;
+        while (first < edges.Length && edges[first] < -reach)
+        {
+            first++;
+        }
+        int last = edges.Length - 1;
+        while (last > first && edges[last] > reach)
+        {
+            last--;
+        }
+        return (first, last);
+    }
+
+    private static void AddGrid(ReadOnlySpan<double> xEdges, ReadOnlySpan<double> yEdges, double r, double weight, Span<double> fractions, int stride)
     {
         int columns = xEdges.Length - 1;
         double inverseRadius = 1 / r;
@@ -107,7 +169,7 @@ internal static class LateralIntegral
             }
             if (j > 0)
             {
-                Span<double> cells = fractions.Slice((j - 1) * columns, columns);
+                Span<double> cells = fractions.Slice((j - 1) * stride, columns);
                 for (int i = 0; i < columns; i++)
                 {
                     cells[i] += row[i + 1] - row[i] - previousRow[i + 1] + previousRow[i];

@@ -23,6 +23,11 @@ namespace EnergyRegression.Simulation.Showers;
 /// outside the detector is lost.</item>
 /// <item>Fluctuations: a per-shower constant term, and photo-statistics per crystal — Gaussian with
 /// variance a²·E_crystal, so the sum over any cluster has variance a²·E_cluster.</item>
+/// <item>Local containment: the walls between crystals (alveolar structure and gaps, ≈ 0.5 mm in CMS, crossed at a
+/// small angle because the crystals point 3° off the vertex) absorb the part of the shower that crosses them, so the
+/// response depends on where the shower hits a crystal (<see cref="WallContainment"/>).</item>
+/// <item>The preshower (endcaps, 1.653 &lt; |η| &lt; 2.6): 3 X0 of lead in front of the crystals absorb the first part
+/// of the shower; silicon after the lead samples it (<see cref="PreshowerLeadX0"/>).</item>
 /// </list>
 /// </summary>
 internal sealed class ShowerModel
@@ -30,6 +35,34 @@ internal sealed class ShowerModel
     public const double CriticalEnergyGeV = 0.00874;
     public const double EffectiveZ = 68.4;
     public const double CrystalDepthX0 = 25.8;
+
+    /// <summary>Depth of the endcap crystals: 22 cm of PbWO4 (CMS ECAL TDR, CERN/LHCC 97-33).</summary>
+    public const double EndcapCrystalDepthX0 = 24.7;
+
+    /// <summary>
+    /// Lead in front of the endcap crystals in the preshower's acceptance: two absorbers of 2 X0 and 1 X0, each followed
+    /// by a silicon plane (CMS ECAL TDR addendum, CERN/LHCC 2002-027). The energy a shower leaves in them is lost to the
+    /// crystals; the silicon measures it with <see cref="PreshowerSampling"/> relative fluctuations.
+    /// </summary>
+    public const double PreshowerLeadX0 = 3.0;
+
+    /// <summary>Relative fluctuation of the preshower's measurement of the energy left in its lead (sampling of 2 planes of 320 µm silicon).</summary>
+    public const double PreshowerSampling = 0.4;
+
+    /// <summary>
+    /// Effective width of the wall between two crystals, in crystal widths, for <see cref="WallContainment"/>: tuned so
+    /// that a shower at a crystal's edge keeps ≈ 1% less, at a corner ≈ 2% less than at its centre, the local
+    /// containment variation CMS corrects (CMS, JINST 8 (2013) P09009, section 5; the size of the seed-crystal
+    /// position dependence of E3x3 and the supercluster energy).
+    /// </summary>
+    public const double WallWidth = 0.0035;
+
+    /// <summary>
+    /// How far (in crystal widths) the shower axis wanders across a crystal over the shower's depth: CMS crystals point
+    /// 3° away from the vertex, so over ≈ 10 X0 the axis moves ≈ 4.5 mm ≈ 0.2 crystal. It widens the shower's core in
+    /// <see cref="WallContainment"/>.
+    /// </summary>
+    public const double AxisWander = 0.15;
     public const double MoliereRadiusCm = 2.19;
 
     /// <summary>
@@ -50,6 +83,9 @@ internal sealed class ShowerModel
     public const int HalfWidth = 4;
 
     private static readonly double[] TauEdges = [0, 0.8, 1.6, double.PositiveInfinity];
+
+    /// <summary>A core narrower than this (crystal widths) is integrated exactly within <see cref="CoreReach"/> of the axis only (<see cref="LateralIntegral.AddNarrow"/>).</summary>
+    private const double NarrowCore = 0.4, CoreReach = 2.5;
 
     /// <summary>Below this energy (GeV) a shower — mostly soft brem photons — gets one depth slice and a 5 × 5 region.</summary>
     public const double SoftShowerEnergy = 2.0;
@@ -127,24 +163,33 @@ internal sealed class ShowerModel
     /// Showers <paramref name="energy"/> GeV entering the calorimeter at (η, φ) and adds the deposits
     /// to <paramref name="target"/>. Returns false when the point is outside the crystals.
     /// </summary>
-    public bool Deposit(double energy, bool photon, double eta, double phi, ref RandomStream random, CrystalEnergies target)
+    public bool Deposit(double energy, bool photon, double eta, double phi, ref RandomStream random, CrystalEnergies target) =>
+        Deposit(energy, photon, eta, phi, ref random, target, out _);
+
+    /// <summary>
+    /// As <see cref="Deposit(double, bool, double, double, ref RandomStream, CrystalEnergies)"/>;
+    /// <paramref name="preshowerEnergy"/> is what the preshower measures of the shower (0 outside it).
+    /// </summary>
+    public bool Deposit(double energy, bool photon, double eta, double phi, ref RandomStream random, CrystalEnergies target, out double preshowerEnergy)
     {
+        preshowerEnergy = 0;
         int ring = _geometry.RingAt(eta);
         if (ring < 0 || !(energy > 0))
         {
             return false;
         }
-        int phiIndex = CalorimeterGeometry.PhiIndexAt(phi);
+        ref readonly CrystalRing hitRing = ref _geometry.Ring(ring);
+        int phiIndex = hitRing.PhiIndexAt(phi);
+        bool preshower = hitRing.Subdetector == Subdetector.Endcap && CalorimeterGeometry.InPreshower(eta);
         if (energy < PointDepositEnergy)
         {
-            // Far below the noise of a 3 × 3: not worth a profile.
-            target.Add(ring * CalorimeterGeometry.PhiCount + phiIndex, (float)(energy * (1 + _stochastic / Math.Sqrt(energy) * random.NextGaussian())));
+            // Far below the noise of a 3 × 3: not worth a profile (nor a preshower measurement).
+            target.Add(hitRing.Crystal(phiIndex), (float)(energy * (1 + _stochastic / Math.Sqrt(energy) * random.NextGaussian())));
             return true;
         }
-        ref readonly CrystalRing hitRing = ref _geometry.Ring(ring);
-        double u0 = (eta - hitRing.EtaLow) / (hitRing.EtaHigh - hitRing.EtaLow);
-        double phiOffset = Kinematics.DeltaPhi(phi, CalorimeterGeometry.PhiLow(phiIndex));
-        double v0 = Math.Clamp(phiOffset / CalorimeterGeometry.DeltaPhi, 0, 1);
+        double u0 = (eta - hitRing.EtaLow) / hitRing.DeltaEta;
+        double phiOffset = Kinematics.DeltaPhi(phi, hitRing.PhiLow(phiIndex));
+        double v0 = Math.Clamp(phiOffset / hitRing.DeltaPhi, 0, 1);
         double crystalsPerMoliere = LateralScale * MoliereRadiusCm / hitRing.CrystalSizeCm;
 
         // Cell edges in crystal widths from the shower axis; gap strips become cells of their own, so a
@@ -157,7 +202,7 @@ internal sealed class ShowerModel
         int xCells = BuildEtaEdges(ring, hitRing.Subdetector, u0, halfWidth, xEdges, xOwner);
         Span<double> yEdges = stackalloc double[MaxCells + 1];
         Span<int> yOwner = stackalloc int[MaxCells];
-        int yCells = BuildPhiEdges(phiIndex, hitRing.Subdetector, v0, halfWidth, yEdges, yOwner);
+        int yCells = BuildPhiEdges(hitRing, phiIndex, v0, halfWidth, yEdges, yOwner);
 
         Span<double> fractions = stackalloc double[xCells * yCells];
         fractions.Clear();
@@ -165,19 +210,34 @@ internal sealed class ShowerModel
         // profile sets how much leaks out of the back.
         Longitudinal mean = MeanLongitudinal(energy, photon);
         Longitudinal profile = SampleLongitudinal(energy, photon, ref random);
+        // In the preshower the crystals start after its lead: shower depth = crystal depth + PreshowerLeadX0.
+        double front = preshower ? PreshowerLeadX0 : 0;
+        double back = front + (hitRing.Subdetector == Subdetector.Barrel ? CrystalDepthX0 : EndcapCrystalDepthX0);
         double contained = 1 + LeakageFluctuationScale * (
-            SpecialFunctions.RegularizedLowerGamma(profile.Alpha, profile.Beta * CrystalDepthX0)
-            / SpecialFunctions.RegularizedLowerGamma(mean.Alpha, mean.Beta * CrystalDepthX0) - 1);
+            SpecialFunctions.RegularizedLowerGamma(profile.Alpha, profile.Beta * back)
+            / SpecialFunctions.RegularizedLowerGamma(mean.Alpha, mean.Beta * back) - 1);
         double previousCdf = 0;
+        if (preshower)
+        {
+            // The lead keeps the shower's own (fluctuated) first PreshowerLeadX0; the silicon measures it.
+            double lead = SpecialFunctions.RegularizedLowerGamma(profile.Alpha, profile.Beta * front);
+            preshowerEnergy = Math.Max(0, energy * lead * (1 + PreshowerSampling * random.NextGaussian()));
+            previousCdf = SpecialFunctions.RegularizedLowerGamma(mean.Alpha, mean.Beta * front);
+            contained *= (1 - lead) / Math.Max(1e-9, 1 - previousCdf);
+        }
         double[] tauEdges = soft ? SoftTauEdges : TauEdges;
         for (int s = 0; s + 1 < tauEdges.Length; s++)
         {
-            double tLow = tauEdges[s] * mean.T;
-            if (tLow >= CrystalDepthX0)
+            double tLow = Math.Max(tauEdges[s] * mean.T, front);
+            if (tLow >= back)
             {
                 break;
             }
-            double tHigh = Math.Min(tauEdges[s + 1] * mean.T, CrystalDepthX0);
+            double tHigh = Math.Min(tauEdges[s + 1] * mean.T, back);
+            if (tHigh <= tLow)
+            {
+                continue;
+            }
             double cdf = SpecialFunctions.RegularizedLowerGamma(mean.Alpha, mean.Beta * tHigh);
             double share = (cdf - previousCdf) * contained;
             previousCdf = cdf;
@@ -187,14 +247,22 @@ internal sealed class ShowerModel
             }
             double tauMid = 0.5 * (tLow + Math.Min(tHigh, tLow + 1.5 * mean.T)) / mean.T;
             (double coreRadius, double tailRadius, double coreWeight) = Radial(tauMid, energy);
-            LateralIntegral.AddGrid(xEdges[..(xCells + 1)], yEdges[..(yCells + 1)],
-                coreRadius * crystalsPerMoliere, share * coreWeight, fractions);
+            double core = coreRadius * crystalsPerMoliere;
+            if (core <= NarrowCore)
+            {
+                LateralIntegral.AddNarrow(xEdges[..(xCells + 1)], yEdges[..(yCells + 1)], core, share * coreWeight, fractions, CoreReach);
+            }
+            else
+            {
+                LateralIntegral.AddGrid(xEdges[..(xCells + 1)], yEdges[..(yCells + 1)], core, share * coreWeight, fractions);
+            }
             LateralIntegral.AddGrid(xEdges[..(xCells + 1)], yEdges[..(yCells + 1)],
                 tailRadius * crystalsPerMoliere, share * (1 - coreWeight), fractions);
         }
 
         ShareGaps(fractions, xCells, yCells, xOwner, yOwner);
-        double showerScale = energy * (1 + _constant * random.NextGaussian());
+        double showerScale = energy * (1 + _constant * random.NextGaussian())
+            * (soft ? 1 : WallContainment(u0, v0, crystalsPerMoliere, energy));
         ulong gaussianBits = 0;
         int bitsLeft = 0;
         for (int j = 0; j < yCells; j++)
@@ -220,10 +288,37 @@ internal sealed class ShowerModel
                 deposit += _stochastic * Math.Sqrt(deposit) * Hash.Gaussian16(gaussianBits);
                 gaussianBits >>= 16;
                 bitsLeft--;
-                target.Add(crystalRing * CalorimeterGeometry.PhiCount + crystalPhi, (float)deposit);
+                target.Add(_geometry.Ring(crystalRing).FirstCrystal + crystalPhi, (float)deposit);
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// The fraction of a shower that the crystal walls leave to the crystals, for a shower axis at (u0, v0) in crystal
+    /// widths from the hit crystal's low corner. A wall of width w at distance d from the axis absorbs w·m(d), with m the
+    /// profile's marginal density across it: for f(r) = 2rR²/(r²+R²)² it is m(d) = R² / (2 (d² + R²)^(3/2)) (integrate
+    /// the planar density R²/(π (x²+y²+R²)²) along the wall). The profile is the one at shower maximum (τ = 1, core and
+    /// tail), the core widened by <see cref="AxisWander"/>; the walls are the crystal edges within two crystals.
+    /// </summary>
+    internal static double WallContainment(double u0, double v0, double crystalsPerMoliere, double energy)
+    {
+        (double coreRadius, double tailRadius, double coreWeight) = Radial(1, energy);
+        double core = Math.Sqrt(Math.Pow(coreRadius * crystalsPerMoliere, 2) + AxisWander * AxisWander);
+        double tail = tailRadius * crystalsPerMoliere;
+        double absorbed = 0;
+        for (int edge = -2; edge <= 3; edge++)
+        {
+            absorbed += coreWeight * Marginal(edge - u0, core) + (1 - coreWeight) * Marginal(edge - u0, tail);
+            absorbed += coreWeight * Marginal(edge - v0, core) + (1 - coreWeight) * Marginal(edge - v0, tail);
+        }
+        return 1 - WallWidth * absorbed;
+
+        static double Marginal(double d, double r)
+        {
+            double s = d * d + r * r;
+            return r * r / (2 * s * Math.Sqrt(s));
+        }
     }
 
     private const int GapCell = -1;
@@ -299,14 +394,14 @@ internal sealed class ShowerModel
     }
 
     /// <summary>Edges along φ around <paramref name="phiIndex"/> (wrapping); owner = φ index, or −1 for gaps.</summary>
-    private static int BuildPhiEdges(int phiIndex, Subdetector subdetector, double v0, int halfWidth, Span<double> edges, Span<int> owner)
+    private static int BuildPhiEdges(in CrystalRing ring, int phiIndex, double v0, int halfWidth, Span<double> edges, Span<int> owner)
     {
         int cells = 0;
         edges[0] = -halfWidth - v0;
         for (int c = -halfWidth; c <= halfWidth; c++)
         {
-            int k = CalorimeterGeometry.WrapPhi(phiIndex + c);
-            (double below, double above) = CalorimeterGeometry.PhiGaps(k, subdetector);
+            int k = ring.WrapPhi(phiIndex + c);
+            (double below, double above) = ring.PhiGaps(k);
             cells = AppendCell(edges, owner, cells, c - v0 + below, c + 1 - v0 - above, k);
         }
         return cells;

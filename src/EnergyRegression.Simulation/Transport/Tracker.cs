@@ -10,11 +10,14 @@ internal readonly record struct ElectronPath(double PtAtVertex, double PtAtCalor
 
 /// <summary>
 /// The volume between the beam and the calorimeter: a 3.8 T solenoid field along z and the tracker
-/// material. Electrons lose energy by bremsstrahlung in thin layers (Bethe–Heitler spectrum: the
-/// surviving energy fraction z after t radiation lengths has −ln z ~ Gamma(t/ln 2); PDG "Passage of
-/// particles through matter", and GEANT's GSF model), each layer's loss becoming a photon along the
-/// electron's direction there. Photons convert with probability 1 − exp(−7/9 t) into an e⁺e⁻ pair
-/// sharing the energy uniformly; the legs bend apart. Charged tracks are stepped in the transverse
+/// material in thin layers. In each layer an electron radiates bremsstrahlung photons drawn one by one from the
+/// Bethe–Heitler spectrum, dN/dy = t/y · (4/3 − 4/3 y + y²) per t radiation lengths for a photon taking the fraction y
+/// of the electron's energy (PDG "Passage of particles through matter", eq. 34.29, complete-screening limit), down to
+/// 20 MeV; they leave along the electron's direction there, and the electron goes on with what is left. Soft photons
+/// end as small deposits along the electron's bending path, the brem trail that a supercluster's thresholds partly
+/// lose. Photons — the primary ones and the brem photons, in the material after the layer they
+/// were radiated in — convert with probability 1 − exp(−7/9 t) into an e⁺e⁻ pair sharing the energy uniformly; the
+/// legs bend apart, and a soft leg curls up before the calorimeter and is lost. Charged tracks are stepped in the transverse
 /// plane (curvature 0.3·B/pT per metre) until they reach the barrel (r = 129 cm) or an endcap
 /// (|z| = 315.4 cm).
 /// </summary>
@@ -25,7 +28,10 @@ internal sealed class Tracker
     public const double EndcapZCm = 315.4;
     public const double MaterialInnerCm = 3.0;
     public const double MaterialOuterCm = 110.0;
-    public const int MaterialLayers = 5;
+    public const int MaterialLayers = 10;
+
+    /// <summary>Softest brem photon followed (GeV); softer radiation is a negligible part of the loss (≈ 4/3 · 20 MeV per X0).</summary>
+    public const double SoftestPhoton = 0.02;
     private const double StepCm = 1.5;
 
     private readonly double _materialScale;
@@ -33,16 +39,24 @@ internal sealed class Tracker
     public Tracker(double materialScale) => _materialScale = materialScale;
 
     /// <summary>
-    /// Tracker material in radiation lengths crossed by a particle from the origin at pseudorapidity
-    /// η: a CMS-like shape (0.4 X0 at η = 0 rising to ≈ 1.6 X0 at |η| ≈ 1.5, falling to ≈ 1.1 X0 at
-    /// |η| = 2.5; CMS tracker TDR / JINST 3 S08004 fig. 3.21, smoothed).
+    /// Tracker material in radiation lengths crossed by a particle from the origin at pseudorapidity η, beam pipe,
+    /// pixels, strips, services and support included: a CMS-like shape, 0.4 X0 at η = 0 rising to 1.9 X0 at
+    /// |η| = 1.55 (the barrel–endcap transition of the tracker, where the services leave), falling to 0.9 X0 at
+    /// |η| = 2.5 (CMS, JINST 3 (2008) S08004, fig. 3.21, and the tracker material measured with conversions and nuclear
+    /// interactions, CMS-PAS-TRK-10-003; smoothed).
     /// </summary>
     public double MaterialX0(double eta)
     {
         double a = Math.Abs(eta);
-        double t = a < 1.5 ? 0.4 + 1.2 * (a / 1.5) * (a / 1.5) : Math.Max(0.8, 1.6 - 0.5 * (a - 1.5));
+        double t = a < PeakEta ? 0.4 + 1.5 * Math.Pow(a / PeakEta, 2.2) : Math.Max(0.8, 1.9 - 1.05 * (a - PeakEta));
         return t * _materialScale;
     }
+
+    /// <summary>|η| of the most material.</summary>
+    public const double PeakEta = 1.55;
+
+    /// <summary>Pair-production probability of a photon over <paramref name="x0"/> radiation lengths: 1 − exp(−7/9 t).</summary>
+    public static double ConversionProbability(double x0) => 1 - Math.Exp(-7.0 / 9.0 * x0);
 
     /// <summary>Layer radius of material layer <paramref name="layer"/> (material spread evenly in r).</summary>
     private static double LayerRadius(int layer) =>
@@ -65,19 +79,52 @@ internal sealed class Tracker
             {
                 return new ElectronPath(pt, e / coshEta, false);
             }
-            if (layerX0 > 0)
+            if (layerX0 <= 0 || e <= SoftestPhoton)
             {
-                double surviving = Math.Exp(-random.Gamma(layerX0 / Math.Log(2)));
-                double photonEnergy = e * (1 - surviving);
-                e *= surviving;
-                if (photonEnergy > 0.02)
+                continue;
+            }
+            // Photons from the envelope 4/3 · t/y (log-uniform y, Poisson count), thinned to the spectrum's shape.
+            double yMin = SoftestPhoton / e;
+            double logYMin = Math.Log(yMin);
+            int candidates = random.Poisson(layerX0 * 4.0 / 3.0 * -logYMin);
+            double unconverted = 0;
+            int layersAhead = MaterialLayers - 1 - layer;
+            for (int i = 0; i < candidates; i++)
+            {
+                double y = Math.Exp(logYMin * random.NextDouble());
+                if (random.NextDouble() >= 1 - y + 0.75 * y * y)
                 {
-                    // The photon leaves along the electron's current direction, in a straight line.
+                    continue;
+                }
+                double photonEnergy = e * y;
+                e -= photonEnergy;
+                // Each photon may convert in the layers still ahead of it; the others leave together along the
+                // electron's direction and land in one place.
+                if (layersAhead > 0 && random.Bernoulli(ConversionProbability(layerX0 * layersAhead)))
+                {
                     var photon = new HelixState(state.X, state.Y, state.Direction, state.Z, state.SinhEta);
-                    if (photon.StepTo(double.PositiveInfinity, double.PositiveInfinity, 0))
+                    double radius = LayerRadius(layer + 1 + random.NextInt(layersAhead));
+                    photon.StepTo(radius, double.PositiveInfinity, 0);
+                    if (photon.RadiusSquared < radius * radius * (1 - 1e-9))
                     {
-                        impacts.Add(new Impact(photonEnergy, photon.Eta, photon.Phi, true));
+                        unconverted += photonEnergy; // reached an endcap's face before the conversion radius
                     }
+                    else
+                    {
+                        Convert(photon, photonEnergy, coshEta, ref random, impacts);
+                    }
+                }
+                else
+                {
+                    unconverted += photonEnergy;
+                }
+            }
+            if (unconverted > 0)
+            {
+                var photon = new HelixState(state.X, state.Y, state.Direction, state.Z, state.SinhEta);
+                if (photon.StepTo(double.PositiveInfinity, double.PositiveInfinity, 0))
+                {
+                    impacts.Add(new Impact(unconverted, photon.Eta, photon.Phi, true));
                 }
             }
         }
@@ -99,15 +146,20 @@ internal sealed class Tracker
             impacts.Add(new Impact(energy, eta, phi, true));
             return false;
         }
-        // Conversion point uniform in the material; legs share the energy uniformly (no further brem).
+        // Conversion point uniform in the material.
         double radius = MaterialInnerCm + (MaterialOuterCm - MaterialInnerCm) * random.NextDouble();
-        double share = random.NextDouble();
         double sinhEta = Math.Sinh(eta);
-        double coshEta = Math.Cosh(eta);
         var start = new HelixState(radius * Math.Cos(phi), radius * Math.Sin(phi), phi, radius * sinhEta, sinhEta);
-        AddLeg(start, energy * share, 1, coshEta, impacts);
-        AddLeg(start, energy * (1 - share), -1, coshEta, impacts);
+        Convert(start, energy, Math.Cosh(eta), ref random, impacts);
         return true;
+    }
+
+    /// <summary>A photon converting where <paramref name="photon"/> is: two legs sharing its energy uniformly (no further brem).</summary>
+    private static void Convert(HelixState photon, double energy, double coshEta, ref RandomStream random, List<Impact> impacts)
+    {
+        double share = random.NextDouble();
+        AddLeg(photon, energy * share, 1, coshEta, impacts);
+        AddLeg(photon, energy * (1 - share), -1, coshEta, impacts);
     }
 
     /// <summary>A conversion leg bending from the conversion point to the calorimeter.</summary>
@@ -139,6 +191,8 @@ internal sealed class Tracker
         public readonly double Eta => Math.Asinh(Z / Math.Sqrt(X * X + Y * Y));
 
         public readonly double Phi => Math.Atan2(Y, X);
+
+        public readonly double RadiusSquared => X * X + Y * Y;
 
         /// <summary>
         /// Moves until the transverse radius reaches <paramref name="radius"/> or the calorimeter

@@ -98,7 +98,7 @@ public sealed class ConfigKeyTests
         string[] keys = [.. ConfigKey.Of(typeof(EvaluationDefinition)).Select(k => k.Key)];
 
         Assert.Equal(["stage", "part", "collection", "true_energy", "raw_energy", "predicted_energy", "predicted_energies", "thresholds",
-            "rmse_unit", "charge", "window", "eta", "phi", "bins", "bootstrap", "z_low", "z_high", "z_bins", "z_fit", "z_min_pairs"], keys);
+            "rmse_unit", "charge", "window", "eta", "phi", "bins", "categories", "uncertainties", "predicted_uncertainty", "bootstrap", "z_low", "z_high", "z_bins", "z_fit", "z_min_pairs"], keys);
         var definition = new EvaluationDefinition { Collection = "Photon" };
         Assert.Equal(("Photon_genEnergy", "Photon_energy", "Photon_energyCalib"), (definition.TrueColumn, definition.RawColumn, definition.PredictedColumn));
         definition.ZFit = "least-squares";
