@@ -153,7 +153,7 @@ internal sealed class TreeSchema
             if (counters.Contains(branch.Name))
             {
                 // A counter is not a column: its collection's count (nX) is implicit in the batch.
-                counterOnly.Add((CollectionOf(branch.Name, nameByCounter), branch.Name));
+                counterOnly.Add((CollectionOf(branch, nameByCounter), branch.Name));
                 continue;
             }
             RootField field = FieldOf(branch, nameByCounter);
@@ -198,7 +198,7 @@ internal sealed class TreeSchema
         return branch.Counter is { } counter
             // float32[nElectron][3]: the library's shape is the per-object shape. Members of split collections
             // (Electron.pt) are counted by their collection's branch (Electron).
-            ? new RootField(branch.Name, branch.TypeName, FieldKind.Counted, branch.ElementType, shape, CollectionOf(counter.Name, nameByCounter))
+            ? new RootField(branch.Name, branch.TypeName, FieldKind.Counted, branch.ElementType, shape, CollectionOf(counter, nameByCounter))
             : branch.Layout == RootBranchLayout.Vector && branch.ColumnOf is not null && branch.Collection is { } objects
                 ? new RootField(branch.Name, branch.TypeName, FieldKind.Member, branch.ElementType, [], objects)
             : branch.Layout == RootBranchLayout.Vector
@@ -206,15 +206,17 @@ internal sealed class TreeSchema
                 : new RootField(branch.Name, branch.TypeName, FieldKind.Event, branch.ElementType, shape, null);
     }
 
-    private static string CollectionOf(string counter, Dictionary<string, string> nameByCounter)
+    private static string CollectionOf(ISourceBranch counterBranch, Dictionary<string, string> nameByCounter)
     {
+        string counter = counterBranch.Name;
         if (nameByCounter.TryGetValue(counter, out string? name))
         {
             return name;
         }
-        // NanoAOD: nElectron → Electron; also NJet → Jet (uproot's HZZ sample). A split collection's branch
-        // (Electron, NeutralHadron) names its collection as it is.
-        return counter.Length > 1 && counter[0] is 'n' or 'N' && (char.IsUpper(counter[1]) || char.IsDigit(counter[1]) || counter[1] == '_') ? counter[1..] : counter;
+        // A split collection's branch (Electron, NeutralHadron: not a column itself) names its collection as it is.
+        // A counter column drops its n: NanoAOD's nElectron → Electron, RNTuple's nfour_v_LVs → four_v_LVs, also
+        // NJet → Jet (uproot's HZZ sample).
+        return counterBranch.IsColumn && counter.Length > 1 && counter[0] is 'n' or 'N' ? counter[1..] : counter;
     }
 
     private static void CheckCollectionNames(List<RootField> fields, ISourceTree tree, string file)

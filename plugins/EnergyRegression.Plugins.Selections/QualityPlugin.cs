@@ -325,13 +325,22 @@ public sealed class QualityPlugin : ISelection
         {
             return false;
         }
+        // The barrel's rings have 360 crystals in φ, the simulated endcaps' 180 (iη ±86…±126, docs/simulation.md); the
+        // two are not neighbours across the EB/EE transition.
+        bool barrel = IsBarrel(iEta);
+        int phiCount = barrel ? 360 : 180;
         int row = Row(iEta);
         for (int dRow = 1 - distance; dRow < distance; dRow++)
         {
+            int neighbour = row + dRow;
+            if (IsBarrel(neighbour >= 0 ? neighbour + 1 : neighbour) != barrel)
+            {
+                continue;
+            }
             for (int dPhi = 1 - distance; dPhi < distance; dPhi++)
             {
-                int phi = ((iPhi - 1 + dPhi) % 360 + 360) % 360 + 1;
-                if (deadCrystals.Contains((row + dRow, phi)))
+                int phi = ((iPhi - 1 + dPhi) % phiCount + phiCount) % phiCount + 1;
+                if (deadCrystals.Contains((neighbour, phi)))
                 {
                     return true;
                 }

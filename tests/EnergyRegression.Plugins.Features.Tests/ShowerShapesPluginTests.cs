@@ -57,8 +57,9 @@ public class ShowerShapesPluginTests
         var clash = Assert.Throws<ConfigValueException>(() => Run(batch, new ShowerShapesConfig { Collection = "Electron" }));
         Assert.Equal("overwrite", clash.Key);
         Assert.Contains("Electron_eMax", clash.Message, StringComparison.Ordinal);
-        Run(batch, new ShowerShapesConfig { Collection = "Electron", Variables = ["e2nd", "e1x5"] });
-        Assert.True(batch.HasColumn("Electron_e2nd") && batch.HasColumn("Electron_e1x5") && !batch.HasColumn("Electron_e2x5Max"));
+        // Variables the simulation does not write itself (it writes e2nd, e1x5, e2x5Max, eTop … as CMS's inputs).
+        Run(batch, new ShowerShapesConfig { Collection = "Electron", Variables = ["e2x5Left", "centroidEta"] });
+        Assert.True(batch.HasColumn("Electron_e2x5Left") && batch.HasColumn("Electron_centroidEta") && !batch.HasColumn("Electron_e2x5Right"));
         var unknown = Assert.Throws<ConfigValueException>(() => new ShowerShapesConfig { Collection = "Electron", Variables = ["sigmaIetaIeta", "r99"] }.Validate());
         Assert.Equal("variables", unknown.Key);
         var misspelt = Assert.Throws<ConfigValueException>(() => new ShowerShapesConfig { Collection = "Electron", Variables = ["r99"] }.Validate());
