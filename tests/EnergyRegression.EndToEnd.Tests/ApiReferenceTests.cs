@@ -50,7 +50,7 @@ public sealed partial class ApiReferenceTests
             {
                 continue; // what the compiler writes for records and structs, summed up on the record's page
             }
-            string page = Path.Combine(Committed, type.Replace("<T>", "-1", StringComparison.Ordinal) + ".md");
+            string page = Path.Combine(Committed, PageName(type));
             string shortName = member.Split('<')[0];
             if (!File.Exists(page))
             {
@@ -64,8 +64,12 @@ public sealed partial class ApiReferenceTests
         }
         Assert.True(missing.Count == 0, "not in docs/api: " + string.Join("\n", missing));
 
+        // The generator names a generic type's page by its arity, as the CLR does: FileEventReader<TFile> → FileEventReader-1.md.
+        static string PageName(string type) =>
+            Regex.Replace(type, "<([^<>]*)>", m => "-" + (m.Groups[1].Value.Count(c => c == ',') + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)) + ".md";
+
         bool IsRecordOrStruct(string type) =>
-            File.ReadAllText(Path.Combine(Committed, type.Replace("<T>", "-1", StringComparison.Ordinal) + ".md")).Contains("record", StringComparison.Ordinal);
+            File.ReadAllText(Path.Combine(Committed, PageName(type))).Contains("record", StringComparison.Ordinal);
     }
 
     [Fact]

