@@ -175,6 +175,8 @@ public sealed class QualityPlugin : ISelection
     /// <summary>Consecutive rows for iη = …, −2, −1, +1, +2, … (CMS has no iη = 0).</summary>
     private static int Row(int iEta) => iEta > 0 ? iEta - 1 : iEta;
 
+    private static int IEtaOfRow(int row) => row >= 0 ? row + 1 : row;
+
     private static List<(int IEta, int IPhi)> ReadMap(string path)
     {
         var crystals = new List<(int, int)>();
@@ -333,7 +335,7 @@ public sealed class QualityPlugin : ISelection
         for (int dRow = 1 - distance; dRow < distance; dRow++)
         {
             int neighbour = row + dRow;
-            if (IsBarrel(neighbour >= 0 ? neighbour + 1 : neighbour) != barrel)
+            if (IsBarrel(IEtaOfRow(neighbour)) != barrel)
             {
                 continue;
             }

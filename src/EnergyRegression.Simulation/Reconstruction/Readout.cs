@@ -38,12 +38,10 @@ internal sealed class Readout
     private readonly SimulationSettings _settings;
     private CrystalEnergies _deposits = null!;
     private ulong _eventKey;
-    private int _pileupInteractions;
-    private int _event;
+    private int _pileupInteractions = -1;
 
-    // Per ring, computed on first read in an event (_ringEvent[ring] == _event): the occupancy cut on 16 bits, the mean
-    // deposit and the out-of-time width.
-    private readonly int[] _ringEvent;
+    // Per ring, for _pileupInteractions interactions (they depend on nothing else, so they are refilled only when an
+    // event has another count): the occupancy cut on 16 bits, the mean deposit and the out-of-time width.
     private readonly uint[] _pileupCut;
     private readonly float[] _pileupMean;
     private readonly float[] _outOfTime;
@@ -53,7 +51,6 @@ internal sealed class Readout
         _geometry = geometry;
         _conditions = conditions;
         _settings = settings;
-        _ringEvent = new int[geometry.RingCount];
         _pileupCut = new uint[geometry.RingCount];
         _pileupMean = new float[geometry.RingCount];
         _outOfTime = new float[geometry.RingCount];
@@ -67,8 +64,19 @@ internal sealed class Readout
     {
         _deposits = deposits;
         _eventKey = eventKey;
-        _pileupInteractions = pileupInteractions;
-        _event++;
+        if (pileupInteractions != _pileupInteractions)
+        {
+            _pileupInteractions = pileupInteractions;
+            for (int ring = 0; ring < _geometry.RingCount; ring++)
+            {
+                (double occupancy, double mean) = PileupOf(_geometry.Ring(ring));
+                double probability = 1 - Math.Exp(-pileupInteractions * occupancy);
+                _pileupCut[ring] = (uint)Math.Min(65536, Math.Round(probability * 65536));
+                _pileupMean[ring] = (float)mean;
+                // Variance of the in-time deposits per crystal: p·2m² (exponential: ⟨E²⟩ = 2m²).
+                _outOfTime[ring] = (float)(mean * Math.Sqrt(OutOfTimeResidual * 2 * probability));
+            }
+        }
     }
 
     /// <summary>True when the ring exists and belongs to <paramref name="subdetector"/>.</summary>
@@ -98,16 +106,6 @@ internal sealed class Readout
     {
         ref readonly CrystalRing crystals = ref _geometry.Ring(ring);
         bool barrel = crystals.Subdetector == Subdetector.Barrel;
-        if (_ringEvent[ring] != _event)
-        {
-            (double occupancy, double mean) = PileupOf(crystals);
-            double probability = 1 - Math.Exp(-_pileupInteractions * occupancy);
-            _pileupCut[ring] = (uint)Math.Min(65536, Math.Round(probability * 65536));
-            _pileupMean[ring] = (float)mean;
-            // Variance of the in-time deposits per crystal: p·2m² (exponential: ⟨E²⟩ = 2m²).
-            _outOfTime[ring] = (float)(mean * Math.Sqrt(OutOfTimeResidual * 2 * probability));
-            _ringEvent[ring] = _event;
-        }
         uint pileupCut = _pileupCut[ring];
         float pileupMean = _pileupMean[ring];
         float outOfTime = _outOfTime[ring];
